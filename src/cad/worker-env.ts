@@ -1,0 +1,31 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Variables passed through to the FreeCAD worker. An allow-list, not a deny-list: the worker
+ * runs model-chosen geometry (and, with --allow-python, model-written code), so it must never
+ * see API keys or anything else from the user's environment it does not need.
+ */
+const PASS = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "WINDIR", "TEMP", "TMP", "LD_LIBRARY_PATH", "PYTHONHOME"];
+
+export interface WorkerEnv {
+  env: NodeJS.ProcessEnv;
+  /** Temp folder used as HOME, FREECAD_USER_HOME and cwd; removed when the worker stops. */
+  home: string;
+}
+
+export function workerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const home = mkdtempSync(path.join(os.tmpdir(), "cadagent-worker-"));
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of PASS) if (source[k] !== undefined) env[k] = source[k];
+  Object.assign(env, {
+    HOME: home,
+    FREECAD_USER_HOME: home,
+    TMPDIR: home,
+    CADAGENT_REPLY_FD: "3",
+    PYTHONDONTWRITEBYTECODE: "1",
+    PYTHONUNBUFFERED: "1",
+  });
+  return { env, home };
+}

@@ -1,0 +1,217 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { packageRoot } from "../config/package-root.js";
+import { CadError, type ReadyMessage, type WorkerReply } from "./protocol.js";
+import { workerEnv } from "./worker-env.js";
+
+export interface WorkerProcessOptions {
+  freecadCmd: string;
+  /** How long to wait for the worker's ready line. */
+  startTimeoutMs?: number;
+  /** After SIGINT on a timeout, how long before SIGKILL. */
+  killGraceMs?: number;
+  /** Receives the worker's stderr lines (FreeCAD chatter, tracebacks); default: kept in a ring. */
+  onLog?: (line: string) => void;
+}
+
+interface Pending {
+  id: number;
+  resolve: (r: WorkerReply) => void;
+  reject: (e: CadError) => void;
+}
+
+const WORKER_DIR = path.join(packageRoot, "src", "cad", "worker");
+
+/**
+ * One FreeCAD process speaking the JSON-lines protocol: requests on stdin, replies on fd 3
+ * (FreeCAD's C++ writes progress to fd 1, which would corrupt a stdout protocol).
+ * Calls are serialised: FreeCAD documents are not thread-safe and ops are milliseconds.
+ */
+export class WorkerProcess {
+  private child: ChildProcess | undefined;
+  private stdin: Writable | undefined;
+  private pending: Pending | undefined;
+  private nextId = 1;
+  private home: string | undefined;
+  private exited = false;
+  private readonly logRing: string[] = [];
+  freecadVersion = "";
+  ops: Record<string, boolean> = {};
+
+  constructor(private readonly opts: WorkerProcessOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined && !this.exited;
+  }
+
+  /** The last stderr lines, for error messages when the worker dies. */
+  recentLog(): string {
+    return this.logRing.slice(-15).join("\n");
+  }
+
+  async start(): Promise<void> {
+    const { env, home } = workerEnv();
+    this.home = home;
+    const boot = `import sys; sys.path.insert(0, ${JSON.stringify(WORKER_DIR)}); from cadagent_worker.main import run; run()`;
+    let child: ChildProcess;
+    try {
+      child = spawn(this.opts.freecadCmd, ["-c", boot], { cwd: home, env, stdio: ["pipe", "pipe", "pipe", "pipe"] });
+    } catch (e) {
+      throw new CadError("unavailable", `cannot start FreeCAD (${this.opts.freecadCmd}): ${(e as Error).message}`);
+    }
+    this.child = child;
+    this.stdin = child.stdin ?? undefined;
+    // A dead worker makes writes fail with EPIPE; the exit handler reports it instead.
+    child.stdin?.on("error", () => undefined);
+    const log = (line: string): void => {
+      this.logRing.push(line);
+      if (this.logRing.length > 200) this.logRing.shift();
+      this.opts.onLog?.(line);
+    };
+    if (child.stdout) createInterface({ input: child.stdout }).on("line", log);
+    if (child.stderr) createInterface({ input: child.stderr }).on("line", log);
+    const replies = child.stdio[3] as Readable | null;
+    if (!replies) throw new CadError("unavailable", "worker reply channel missing");
+
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new CadError("unavailable", `FreeCAD worker did not start within ${this.opts.startTimeoutMs ?? 30_000} ms\n${this.recentLog()}`));
+        this.kill();
+      }, this.opts.startTimeoutMs ?? 30_000);
+      const rl = createInterface({ input: replies });
+      let first = true;
+      rl.on("line", (line) => {
+        if (first) {
+          first = false;
+          clearTimeout(timer);
+          try {
+            const msg = JSON.parse(line) as ReadyMessage;
+            this.freecadVersion = msg.result.freecad;
+            this.ops = msg.result.ops;
+            resolve();
+          } catch {
+            reject(new CadError("unavailable", `FreeCAD worker sent a bad ready line: ${line.slice(0, 200)}`));
+          }
+          return;
+        }
+        this.onReply(line);
+      });
+      child.once("error", (e) => {
+        clearTimeout(timer);
+        this.exited = true;
+        reject(new CadError("unavailable", `cannot start FreeCAD (${this.opts.freecadCmd}): ${e.message}`));
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        this.exited = true;
+        const why = `FreeCAD worker exited (${signal ?? `code ${code}`})`;
+        reject(new CadError("unavailable", `${why}\n${this.recentLog()}`));
+        const p = this.pending;
+        this.pending = undefined;
+        p?.reject(new CadError("crashed", why));
+        this.cleanup();
+      });
+    });
+    await ready;
+  }
+
+  private onReply(line: string): void {
+    const p = this.pending;
+    if (!p) return;
+    let reply: WorkerReply;
+    try {
+      reply = JSON.parse(line) as WorkerReply;
+    } catch {
+      return; // not a protocol line; the worker never writes anything else on fd 3
+    }
+    if (reply.id !== p.id && reply.id !== null) return;
+    this.pending = undefined;
+    p.resolve(reply);
+  }
+
+  /**
+   * Send one request and wait for its reply. On timeout: SIGINT (interrupts Python-level
+   * work), then SIGKILL after the grace period (OCCT ignores SIGINT until it returns).
+   */
+  request(op: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<WorkerReply> {
+    if (!this.alive || !this.stdin) return Promise.reject(new CadError("crashed", "FreeCAD worker is not running"));
+    if (this.pending) return Promise.reject(new CadError("bad_request", "worker busy: calls must be serialised"));
+    const id = this.nextId++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let killTimer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        clearTimeout(killTimer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const interrupt = (code: "timeout" | "aborted", message: string): void => {
+        this.child?.kill("SIGINT");
+        killTimer = setTimeout(() => {
+          if (this.pending?.id === id) {
+            this.pending = undefined;
+            this.kill();
+            done();
+            reject(new CadError(code, message));
+          }
+        }, this.opts.killGraceMs ?? 2000);
+      };
+      const onAbort = (): void => interrupt("aborted", "operation aborted");
+      this.pending = {
+        id,
+        resolve: (r) => {
+          done();
+          resolve(r);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      };
+      timer = setTimeout(() => interrupt("timeout", `FreeCAD did not answer '${op}' within ${timeoutMs} ms`), timeoutMs);
+      if (signal) {
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      }
+      this.stdin?.write(`${JSON.stringify({ id, op, args })}\n`);
+    });
+  }
+
+  kill(): void {
+    if (this.child && !this.exited) this.child.kill("SIGKILL");
+  }
+
+  /** Close stdin so the worker's loop ends; SIGKILL if it has not exited in time. */
+  async stop(timeoutMs = 2000): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited) {
+      this.cleanup();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      child.once("exit", () => {
+        clearTimeout(t);
+        resolve();
+      });
+      child.stdin?.end();
+    });
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    if (this.home) {
+      rmSync(this.home, { recursive: true, force: true });
+      this.home = undefined;
+    }
+  }
+}

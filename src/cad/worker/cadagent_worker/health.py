@@ -1,0 +1,33 @@
+"""Geometry health reported after every mutating op."""
+
+
+def bbox_of(shape):
+    b = shape.BoundBox
+    return {"min": [r(b.XMin), r(b.YMin), r(b.ZMin)], "max": [r(b.XMax), r(b.YMax), r(b.ZMax)]}
+
+
+def r(x, nd=6):
+    return round(float(x), nd)
+
+
+def health(obj):
+    shape = obj.Shape
+    warnings = []
+    solids = len(shape.Solids)
+    if solids > 1:
+        warnings.append(f"'{obj.Name}' has {solids} separate solids; if one part was intended, check that the pieces touch or overlap")
+    is_sketch = obj.TypeId.startswith("Sketcher::")
+    if solids == 0 and not is_sketch:
+        warnings.append(f"'{obj.Name}' has no solid (it is a {shape.ShapeType.lower()})")
+    return {
+        "name": obj.Name,
+        "type": obj.TypeId,
+        "volume": r(shape.Volume) if solids else 0.0,
+        "area": r(shape.Area),
+        "bbox": bbox_of(shape),
+        "valid": bool(shape.isValid()),
+        "solids": solids,
+        "faces": len(shape.Faces),
+        "edges": len(shape.Edges),
+        "warnings": warnings,
+    }

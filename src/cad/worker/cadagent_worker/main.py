@@ -1,0 +1,78 @@
+"""Worker entry point.
+
+Protocol: one JSON object per line on stdin: {"id": n, "op": "...", "args": {...}}.
+One JSON reply per line on the reply descriptor (fd from CADAGENT_REPLY_FD, default 3):
+{"id": n, "ok": true, "result": {...}, "ms": 1.2} or {"id": n, "ok": false, "error": {"message", "hint", "code"}, "ms"}.
+FreeCAD and OCCT print to fd 1 from C++, so fd 1 is pointed at stderr before anything is imported.
+"""
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+
+
+def _setup_fds():
+    reply_fd = int(os.environ.get("CADAGENT_REPLY_FD", "3"))
+    out = os.fdopen(os.dup(reply_fd), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return out
+
+
+def run():
+    out = _setup_fds()
+    # SIGINT interrupts a Python-level hang (e.g. run_python `while True`) with KeyboardInterrupt;
+    # the Node side escalates to SIGKILL when OCCT is stuck in C++.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    from . import context
+    from .registry import OPS, OpError
+    from . import ops_all  # noqa: F401  (registers every op module)
+
+    ctx = context.Context()
+    out.write(json.dumps({"id": 0, "ok": True, "result": {"ready": True, "freecad": ctx.version, "ops": {k: v[1] for k, v in OPS.items()}}}) + "\n")
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        started = time.perf_counter()
+        req_id = None
+        try:
+            req = json.loads(line)
+            if not isinstance(req, dict):
+                raise OpError("request must be a JSON object", code="bad_request")
+            req_id = req.get("id")
+            name = req.get("op")
+            args = req.get("args") or {}
+            if name not in OPS:
+                raise OpError(f"unknown op '{name}'", hint="known ops: " + ", ".join(sorted(OPS)), code="unknown_op")
+            if not isinstance(args, dict):
+                raise OpError("args must be a JSON object", code="bad_request")
+            fn, mutating = OPS[name]
+            result = ctx.run_mutating(fn, args) if mutating else fn(ctx, args)
+            reply = {"id": req_id, "ok": True, "result": result}
+        except OpError as e:
+            reply = {"id": req_id, "ok": False, "error": {"message": str(e), "hint": e.hint, "code": e.code}}
+        except KeyboardInterrupt:
+            ctx.recover_after_interrupt()
+            reply = {"id": req_id, "ok": False, "error": {"message": "operation interrupted (timeout)", "hint": "the operation took too long; try simpler geometry", "code": "interrupted"}}
+        except json.JSONDecodeError as e:
+            reply = {"id": req_id, "ok": False, "error": {"message": f"malformed request: {e}", "code": "bad_request"}}
+        except Exception as e:  # FreeCAD raises many exception types; all go back as op errors
+            traceback.print_exc(file=sys.stderr)
+            reply = {"id": req_id, "ok": False, "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"}}
+        reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
+        out.write(json.dumps(reply, default=_json_default) + "\n")
+
+
+def _json_default(o):
+    if hasattr(o, "Value"):
+        return o.Value
+    if hasattr(o, "x") and hasattr(o, "y") and hasattr(o, "z"):
+        return [o.x, o.y, o.z]
+    return str(o)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,61 @@
+"""Session ops: liveness, parameters, document reset and the snapshot the Node side reads."""
+import os
+
+import FreeCAD
+
+from .registry import op, OpError
+from .health import health
+
+
+@op("ping", mutating=False)
+def ping(ctx, args):
+    return {"pong": True, "pid": os.getpid(), "freecad": ctx.version}
+
+
+@op("sleep", mutating=False)
+def sleep(ctx, args):
+    """Test hook for timeouts: a Python-level busy wait that SIGINT can interrupt."""
+    import time
+
+    end = time.time() + float(args.get("seconds", 1))
+    while time.time() < end:
+        pass
+    return {"slept": True}
+
+
+@op("crash", mutating=False)
+def crash(ctx, args):
+    """Test hook for restart: the process dies as a FreeCAD crash would."""
+    os._exit(int(args.get("code", 1)))
+
+
+@op("set_parameter")
+def set_parameter(ctx, args):
+    name = args.get("name")
+    unit = args.get("unit", "mm")
+    value = ctx.params.set(name, args.get("value"), unit, args.get("description"))
+    # Dependent features follow the new value through their expressions.
+    ctx.doc.recompute()
+    broken = [o.Name for o in ctx.doc.Objects if "Invalid" in list(getattr(o, "State", []))]
+    warnings = [f"after this change these objects failed to recompute: {', '.join(broken)}"] if broken else []
+    return {"name": name, "value": value, "unit": unit, "parameters": ctx.params.snapshot(), "warnings": warnings}
+
+
+@op("reset")
+def reset(ctx, args):
+    for o in list(ctx.doc.Objects):
+        if o.Name != "Params":
+            ctx.doc.removeObject(o.Name)
+    ctx.doc.removeObject("Params")
+    ctx.doc.recompute()
+    from .params import Params
+
+    ctx.params = Params(ctx.doc)
+    ctx.counters = {}
+    return {"reset": True}
+
+
+@op("parts_health", mutating=False)
+def parts_health(ctx, args):
+    names = args.get("names") or ctx.part_names()
+    return {"parts": [health(ctx.get(n)) for n in names], "parameters": ctx.params.snapshot()}

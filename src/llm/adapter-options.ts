@@ -1,0 +1,18 @@
+import type { ProtocolId } from "./types.js";
+
+/** What a protocol adapter needs to talk to one endpoint. */
+export interface AdapterOptions {
+  protocol: ProtocolId;
+  /** Endpoint root as the SDK expects it (see providers/*.json). */
+  baseUrl: string;
+  /** May be empty for keyless local servers (Ollama). Never logged. */
+  apiKey: string;
+  /** Extra headers, e.g. OpenRouter attribution. */
+  headers?: Record<string, string>;
+  /** Anthropic prompt caching on the system prompt and tool catalog. */
+  promptCaching?: boolean;
+  /** Per-request timeout in ms (the agent also has a whole-run deadline). */
+  timeoutMs?: number;
+  /** Streaming (SSE) is the default; false uses the JSON endpoints. */
+  stream?: boolean;
+}

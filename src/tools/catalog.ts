@@ -1,0 +1,34 @@
+import type { CatalogOptions } from "./context.js";
+import type { ToolDefinition } from "./define.js";
+import { booleansTools } from "./booleans.js";
+import { exportTools } from "./export.js";
+import { featuresTools } from "./features.js";
+import { finishTool } from "./finish.js";
+import { measureTools } from "./measure.js";
+import { parametersTools } from "./parameters.js";
+import { patternsTools } from "./patterns.js";
+import { primitivesTools } from "./primitives.js";
+import { pythonTools } from "./python.js";
+import { ToolRegistry } from "./registry.js";
+import { sketchTools } from "./sketch.js";
+import { transformsTools } from "./transforms.js";
+
+/** Every tool, in the order the model sees them (TOOLS.md order). */
+export const allTools: readonly ToolDefinition[] = [
+  ...parametersTools,
+  ...primitivesTools,
+  ...sketchTools,
+  ...featuresTools,
+  ...booleansTools,
+  ...transformsTools,
+  ...patternsTools,
+  ...measureTools,
+  ...exportTools,
+  finishTool,
+  ...pythonTools,
+] as readonly ToolDefinition[];
+
+/** The registry for one run (run_python only with allowPython). */
+export function createRegistry(opts: CatalogOptions = {}): ToolRegistry {
+  return new ToolRegistry(allTools, opts);
+}
