@@ -188,6 +188,11 @@ export class WorkerProcess {
     if (this.child && !this.exited) this.child.kill("SIGKILL");
   }
 
+  /** Test hook: write one raw line to the worker's stdin (malformed-request tests). */
+  writeRawForTest(line: string): void {
+    this.stdin?.write(`${line}\n`);
+  }
+
   /** Close stdin so the worker's loop ends; SIGKILL if it has not exited in time. */
   async stop(timeoutMs = 2000): Promise<void> {
     const child = this.child;

@@ -9,6 +9,7 @@ import { parametersTools } from "./parameters.js";
 import { patternsTools } from "./patterns.js";
 import { primitivesTools } from "./primitives.js";
 import { pythonTools } from "./python.js";
+import { renderTools } from "./render.js";
 import { ToolRegistry } from "./registry.js";
 import { sketchTools } from "./sketch.js";
 import { transformsTools } from "./transforms.js";
@@ -23,6 +24,7 @@ export const allTools: readonly ToolDefinition[] = [
   ...transformsTools,
   ...patternsTools,
   ...measureTools,
+  ...renderTools,
   ...exportTools,
   finishTool,
   ...pythonTools,

@@ -1,4 +1,106 @@
-import type { ToolDefinition } from "./define.js";
+import { lstatSync, mkdirSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { CadError } from "../cad/protocol.js";
+import { defineTool, type ToolDefinition } from "./define.js";
+import { objectName } from "./schemas.js";
 
-/** Placeholder: filled by the export tool family. */
-export const exportTools: ToolDefinition[] = [];
+export const EXPORT_FORMATS = ["step", "stl", "iges", "brep", "obj", "fcstd", "dxf", "svg"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Accepted extensions per format (lower case); the first is the default. */
+const EXTENSIONS: Record<ExportFormat, readonly string[]> = {
+  step: [".step", ".stp"],
+  stl: [".stl"],
+  iges: [".iges", ".igs"],
+  brep: [".brep", ".brp"],
+  obj: [".obj"],
+  fcstd: [".FCStd"],
+  dxf: [".dxf"],
+  svg: [".svg"],
+};
+
+function badPath(message: string, hint: string): CadError {
+  return new CadError("bad_path", message, hint);
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Whether `p` resolves (through symlinks) inside `root`; a dangling symlink does not. */
+function resolvesInside(root: string, p: string): boolean {
+  try {
+    return isInside(root, realpathSync(p));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where an export may be written: `filename` (default `model.<ext>`) resolved inside `outDir`.
+ * Refuses absolute paths, `..` escapes, symlinks leading outside, and extensions that do not
+ * match the format; creates missing sub-folders only after checking where they would land.
+ */
+export function resolveExportPath(outDir: string, format: ExportFormat, filename?: string): { root: string; absolute: string; relative: string } {
+  const exts = EXTENSIONS[format];
+  const hint = `give a plain file name such as model${exts[0]}, optionally in a sub-folder (parts/bracket${exts[0]})`;
+  const name = filename?.trim() || `model${exts[0]}`;
+  if (path.isAbsolute(name) || path.win32.isAbsolute(name) || name.startsWith("~")) {
+    throw badPath(`export filename must be relative to the output folder, got '${name}'`, hint);
+  }
+  if (name.split(/[\\/]/).includes("..")) throw badPath(`export filename must not contain '..': '${name}'`, hint);
+  const ext = path.extname(name).toLowerCase();
+  if (!exts.some((e) => e.toLowerCase() === ext)) {
+    throw badPath(`a ${format} export must end with ${exts.join(" or ")}, got '${name}'`, `use the extension that matches the format, e.g. ${path.basename(name, path.extname(name))}${exts[0]}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const root = realpathSync(outDir);
+  const absolute = path.resolve(root, name);
+  if (!isInside(root, absolute)) throw badPath(`export path '${name}' leaves the output folder`, hint);
+  // Check the deepest existing ancestor before creating sub-folders: a symlinked folder
+  // inside outDir must not let mkdir (or the write) land outside it.
+  const escape = badPath(`export path '${name}' leads outside the output folder through a symlink`, hint);
+  let existing = path.dirname(absolute);
+  while (!lstatSync(existing, { throwIfNoEntry: false })) existing = path.dirname(existing);
+  if (!resolvesInside(root, existing)) throw escape;
+  mkdirSync(path.dirname(absolute), { recursive: true });
+  if (!resolvesInside(root, path.dirname(absolute))) throw escape;
+  // lstat, not exists: a dangling symlink does not "exist" yet would still be written through.
+  if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) throw badPath(`'${name}' is a symlink; refusing to write through it`, hint);
+  return { root, absolute, relative: path.relative(root, absolute) };
+}
+
+const exportTool = defineTool({
+  name: "export",
+  description:
+    "Write the design to a file in the output folder (only there). Formats: step (exchange with other CAD, exact), stl / obj (triangle mesh for 3D printing, ~0.05 mm chord tolerance), iges, brep (OpenCASCADE native), fcstd (the whole parametric FreeCAD document, with the Params spreadsheet), dxf / svg (2D projection of the visible edges, `view` default top: e.g. a laser-cut outline). `objects` defaults to every visible part; `filename` defaults to model.<ext> (model.FCStd) and may include a sub-folder, never an absolute path or '..'. Returns {format, path (relative to the output folder), bytes, objects}. The CLI exports STEP/STL/FCStd after finish anyway: use this for extra formats or intermediate files.",
+  input: z.object({
+    format: z.enum(EXPORT_FORMATS),
+    objects: z.array(objectName).min(1).optional().describe("objects to export; default every visible part (ignored for fcstd)"),
+    filename: z.string().min(1).optional().describe("file name relative to the output folder, with the format's extension"),
+    view: z
+      .enum(["top", "bottom", "front", "back", "left", "right", "iso"])
+      .optional()
+      .describe("projection direction for dxf/svg, default top"),
+  }),
+  mutates: false,
+  async execute(input, ctx) {
+    const target = resolveExportPath(ctx.outDir, input.format, input.filename);
+    const result = await ctx.cad.call(
+      "export",
+      {
+        format: input.format,
+        path: target.absolute,
+        out_dir: target.root,
+        ...(input.objects ? { objects: input.objects } : {}),
+        ...(input.view ? { view: input.view } : {}),
+      },
+      { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}) },
+    );
+    return { result: { ...result, path: target.relative } };
+  },
+});
+
+export const exportTools: ToolDefinition[] = [exportTool];

@@ -1,6 +1,168 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Command } from "commander";
+import { buildDesign, type BuildEvent, type PreviewHook } from "../../agent/build-design.js";
+import { applyOverrides, DesignRecordError, ParameterOverrideError, parseDesignRecord, type DesignRecord } from "../../agent/design-record.js";
+import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../../agent/outputs.js";
+import type { RunReport } from "../../agent/report.js";
+import { CadClient } from "../../cad/client.js";
+import { findFreecad, freecadInstallHint } from "../../cad/find-freecad.js";
+import { createRegistry } from "../../tools/catalog.js";
+import { CliError, ExitCode } from "../errors.js";
 
-/** Registers the `build` command. (Placeholder until implemented.) */
+interface BuildFlags {
+  set: string[];
+  out?: string;
+  formats: string;
+  json?: boolean;
+  allowPython?: boolean;
+}
+
+/**
+ * PREVIEW HOOK: the preview renderer (preview.png, CLI.md) plugs in here; buildDesign calls it
+ * with the final parts after the exports. Undefined until that renderer exists: no preview.
+ */
+const renderPreview: PreviewHook | undefined = undefined;
+
+/** Registers `cadagent build <design.cad.json>`: replay a design record without an LLM. */
 export function register(program: Command): void {
-  void program;
+  program
+    .command("build")
+    .description("Rebuild a design record (design.cad.json) without an LLM, optionally with new parameter values")
+    .argument("<design>", "path to a design.cad.json record")
+    .option("--set <name=value>", "parameter override, repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("-o, --out <dir>", "output folder (default: ./cadagent-out/<record>-<yyyymmdd-hhmmss>)")
+    .option("--formats <list>", "exported formats, comma-separated", DEFAULT_FORMATS.join(","))
+    .option("--json", "print report.json on stdout at the end")
+    .option("--allow-python", "allow run_python steps (records made with --allow-python)")
+    .action(async (design: string, flags: BuildFlags) => {
+      process.exitCode = await runBuildCommand(design, flags);
+    });
+}
+
+async function runBuildCommand(design: string, flags: BuildFlags): Promise<number> {
+  const registry = createRegistry({ allowPython: flags.allowPython ?? false });
+  const record = applyOverridesOrFail(await loadRecord(design, registry.names()), design, parseSets(flags.set));
+  const formats = formatsOrFail(flags.formats);
+  const outDir = path.resolve(flags.out ?? defaultOutDir(design));
+
+  const freecad = findFreecad();
+  if (!freecad) throw new CliError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
+  const cad = new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 120_000 });
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    try {
+      await cad.start();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new CliError(`FreeCAD could not be started (${freecad.path}): ${why}\n${freecadInstallHint()}`, ExitCode.cad);
+    }
+    const progress = flags.json ? undefined : stderrProgress(record);
+    const report = await buildDesign({
+      record,
+      outDir,
+      formats,
+      registry,
+      cad,
+      source: path.resolve(design),
+      signal: abort.signal,
+      ...(progress ? { onEvent: progress } : {}),
+      ...(renderPreview ? { renderPreview } : {}),
+    });
+    finishOutput(report, outDir, flags.json ?? false);
+    return report.exitCode;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    await cad.close().catch(() => undefined);
+  }
+}
+
+async function loadRecord(file: string, tools: readonly string[]): Promise<DesignRecord> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`${file}: cannot read the design record (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`);
+  }
+  try {
+    return parseDesignRecord(text, file, {
+      tools,
+      unavailableToolHint: (t) => (t === "run_python" ? "this record runs Python in FreeCAD: rebuild it with --allow-python if you trust it" : undefined),
+    });
+  } catch (e) {
+    if (e instanceof DesignRecordError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** `--set width=50` → {width: 50}; values are plain numbers in the parameter's unit. */
+function parseSets(sets: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of sets) {
+    const m = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(s);
+    if (!m?.[1] || !m[2]) throw new CliError(`--set '${s}': expected name=value, e.g. --set width=50`);
+    const value = Number(m[2]);
+    if (!Number.isFinite(value)) throw new CliError(`--set '${s}': '${m[2]}' is not a number`);
+    out[m[1]] = value;
+  }
+  return out;
+}
+
+function applyOverridesOrFail(record: DesignRecord, file: string, overrides: Record<string, number>): DesignRecord {
+  try {
+    return applyOverrides(record, overrides);
+  } catch (e) {
+    if (e instanceof ParameterOverrideError) throw new CliError(`${file}: --set: ${e.message}`);
+    throw e;
+  }
+}
+
+function formatsOrFail(list: string): ExportFormat[] {
+  try {
+    return parseFormats(list);
+  } catch (e) {
+    throw new CliError(`--formats: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** `./cadagent-out/<record name>-<yyyymmdd-hhmmss>` (local time, as a user reads it). */
+function defaultOutDir(design: string): string {
+  const base = path.basename(design).replace(/\.cad\.json$|\.json$/i, "") || "design";
+  const d = new Date();
+  const p = (n: number): string => String(n).padStart(2, "0");
+  const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+  return path.join("cadagent-out", `${base}-${stamp}`);
+}
+
+/** Human progress, one line per step, on stderr (stdout stays for --json). */
+function stderrProgress(record: DesignRecord): (e: BuildEvent) => void {
+  const total = record.steps.length;
+  const write = (s: string): void => void process.stderr.write(`${s}\n`);
+  return (e) => {
+    if (e.type === "build-start") write(`building ${e.source ?? "design"} (${total} steps) → ${e.outDir}`);
+    else if (e.type === "step" && e.ok) write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
+    else if (e.type === "step") write(`  [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`);
+    else if (e.type === "export" && e.error) write(`  export ${e.format} FAILED: ${e.error}`);
+  };
+}
+
+function healthNote(result: Record<string, unknown> | undefined): string {
+  const name = typeof result?.name === "string" ? ` ${result.name}` : "";
+  if (typeof result?.value === "number") return `${name} = ${result.value}${typeof result.unit === "string" && result.unit ? ` ${result.unit}` : ""}`;
+  const volume = typeof result?.volume === "number" && result.volume > 0 ? `  volume ${result.volume.toFixed(2)} mm³` : "";
+  return `${name}${volume}`;
+}
+
+function finishOutput(report: RunReport, outDir: string, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  const w = (s: string): void => void process.stderr.write(`${s}\n`);
+  for (const p of report.parts) w(`  part ${p.name}: volume ${p.volume.toFixed(3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
+  if (report.status === "success") w(`done: ${Object.values(report.files).join(", ")} in ${outDir}`);
+  else w(`${report.status}: ${report.error ?? "unknown error"}${report.exitCode === ExitCode.cad ? `\n${freecadInstallHint()}` : ""}`);
 }

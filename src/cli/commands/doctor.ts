@@ -1,6 +1,51 @@
 import type { Command } from "commander";
+import { runDoctor, type DoctorReport } from "../../config/doctor.js";
+import { ExitCode } from "../errors.js";
 
-/** Registers the `doctor` command. (Placeholder until implemented.) */
+/**
+ * Registers `cadagent doctor [--json]`: exit 0 when a design can run here, 2 with what to fix.
+ * The checks live in config/doctor.ts; this file only renders them.
+ */
 export function register(program: Command): void {
-  void program;
+  program
+    .command("doctor")
+    .description("Check FreeCAD, the worker, the keychain, which providers have keys, and preview support")
+    .option("--json", "print the report as JSON on stdout")
+    .action(async (flags: { json?: boolean }) => {
+      const report = await runDoctor({ env: process.env, cwd: process.cwd() });
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report));
+      process.exitCode = report.ok ? ExitCode.ok : ExitCode.usage;
+    });
+}
+
+const mark = (ok: boolean): string => (ok ? "ok  " : "FAIL");
+
+/** The human report: one line per check, then what to fix. Holds no key. */
+export function formatDoctor(r: DoctorReport): string {
+  const lines: string[] = [];
+  lines.push(`${mark(r.node.ok)} Node ${r.node.version}`);
+  const files = [`${r.config.user} (${r.config.userLoaded ? "loaded" : "not present"})`, `${r.config.project} (${r.config.projectLoaded ? "loaded" : "not present"})`];
+  lines.push(`${mark(r.config.ok)} config: CADAGENT_HOME ${r.config.home}; ${files.join(", ")}${r.config.provider ? `; provider ${r.config.provider}` : ""}`);
+  lines.push(
+    r.freecad.path
+      ? `${mark(r.freecad.ok)} FreeCAD ${r.freecad.version ?? "(version unknown)"} at ${r.freecad.path} (from ${r.freecad.source ?? "?"})`
+      : `${mark(false)} FreeCAD not found`,
+  );
+  lines.push(
+    r.worker.ok
+      ? `${mark(true)} worker started in ${r.worker.startMs ?? "?"} ms, ping answered in ${r.worker.pingMs ?? "?"} ms`
+      : `${mark(false)} worker: ${r.worker.error ?? "did not start"}`,
+  );
+  lines.push(r.keychain.available ? `${mark(true)} keychain: ${r.keychain.label} usable` : `warn keychain: ${r.keychain.label} unavailable — ${r.keychain.reason ?? "unknown reason"} (keys can still come from environment variables or ${r.apiKeysFile.path})`);
+  const withKey = r.providers.filter((p) => p.source).map((p) => `${p.id} (${p.source}: ${p.detail ?? ""})`);
+  const keyless = r.providers.filter((p) => !p.source && !p.keyRequired).map((p) => p.id);
+  const missing = r.providers.filter((p) => !p.ready).map((p) => p.id);
+  lines.push(`${mark(r.providers.some((p) => p.ready))} keys: ${withKey.length ? withKey.join(", ") : "none"}${keyless.length ? `; no key needed: ${keyless.join(", ")}` : ""}${missing.length ? `; no key: ${missing.join(", ")}` : ""}`);
+  if (r.apiKeysFile.reason) lines.push(`${mark(false)} ${r.apiKeysFile.reason}`);
+  lines.push(`${mark(true)} render: ${r.render.preview}`);
+  for (const w of r.warnings) lines.push(`warn ${w}`);
+  lines.push("");
+  if (r.ok) lines.push("ready: a design can run");
+  else lines.push("not ready; to fix:", ...r.problems.map((p) => `  - ${p}`));
+  return `${lines.join("\n")}\n`;
 }

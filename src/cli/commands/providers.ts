@@ -1,6 +1,71 @@
 import type { Command } from "commander";
+import { loadConfig } from "../../config/load.js";
+import { loadProviders, type Provider } from "../../config/providers.js";
+import { listKeys, type KeySource } from "../../keys/key-store.js";
+import { resolveBaseUrl } from "../resolve-run.js";
 
-/** Registers the `providers` command. (Placeholder until implemented.) */
+/** One provider as `cadagent providers --json` prints it: where a key comes from, never the key. */
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  protocol: Provider["protocol"];
+  defaultModel: string;
+  models: string[];
+  /** The endpoint a run would use (a base-URL variable overrides the catalog). */
+  baseUrl: string;
+  keyEnv: string[];
+  keyRequired: boolean;
+  key: { available: boolean; source: KeySource | null; detail: string | null };
+}
+
+/** Registers `cadagent providers [--json]`. */
 export function register(program: Command): void {
-  void program;
+  program
+    .command("providers")
+    .description("List providers, their protocol and default model, and whether a key is available (and from where)")
+    .option("--json", "print the list as JSON on stdout")
+    .action(async (flags: { json?: boolean }) => {
+      const infos = await providerInfos(process.env);
+      process.stdout.write(flags.json ? `${JSON.stringify(infos, null, 2)}\n` : formatProviders(infos));
+    });
+}
+
+export async function providerInfos(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Promise<ProviderInfo[]> {
+  const providers = loadProviders();
+  const config = loadConfig({ env, cwd, providers });
+  const listing = await listKeys(providers, { env, apiKeysFile: config.apiKeysFile });
+  return providers.map((p): ProviderInfo => {
+    const entry = listing.entries.find((e) => e.provider === p.id);
+    let baseUrl: string;
+    try {
+      baseUrl = resolveBaseUrl(p, undefined, env);
+    } catch {
+      baseUrl = p.baseUrl;
+    }
+    return {
+      id: p.id,
+      name: p.name,
+      protocol: p.protocol,
+      defaultModel: p.defaultModel,
+      models: p.models.map((m) => m.id),
+      baseUrl,
+      keyEnv: p.keyEnv,
+      keyRequired: p.keyRequired,
+      key: { available: entry?.source !== undefined, source: entry?.source ?? null, detail: entry?.detail ?? null },
+    };
+  });
+}
+
+function keyColumn(p: ProviderInfo): string {
+  if (p.key.available) return `yes (${p.key.source}: ${p.key.detail})`;
+  if (!p.keyRequired) return "not needed";
+  return `no — set ${p.keyEnv[0] ?? "a key"} or run \`cadagent keys set ${p.id}\``;
+}
+
+/** A plain table; the key column says where a key comes from, never what it is. */
+export function formatProviders(infos: readonly ProviderInfo[]): string {
+  const rows = [["provider", "protocol", "default model", "key"], ...infos.map((p) => [p.id, p.protocol, p.defaultModel, keyColumn(p)])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join("  ").trimEnd());
+  return `${lines.join("\n")}\n`;
 }

@@ -39,13 +39,26 @@ class Params:
         row = entry["row"] if entry else len(self.values) + 1
         self.sheet.set(f"A{row}", name)
         self.sheet.set(f"B{row}", repr(float(v)))
-        if entry is None:
-            self.sheet.setAlias(f"B{row}", name)
+        alias = entry["alias"] if entry else self._set_alias(f"B{row}", name)
         if description:
             self.sheet.set(f"C{row}", description)
-        self.values[name] = {"value": v, "unit": unit, "description": description, "row": row}
+        self.values[name] = {"value": v, "unit": unit, "description": description, "row": row, "alias": alias}
         self.doc.recompute()
         return v
+
+    def _set_alias(self, cell, name):
+        """FreeCAD refuses aliases that read as units or cells ("t", "h", "mm", "A1"); such a
+        parameter gets a suffixed alias, and expressions are rewritten to it."""
+        taken = {e["alias"] for e in self.values.values()}
+        for alias in (name, name + "_", name + "__", name + "___"):
+            if alias in taken:
+                continue
+            try:
+                self.sheet.setAlias(cell, alias)
+                return alias
+            except ValueError:
+                continue
+        raise OpError(f"FreeCAD cannot use {name!r} as a spreadsheet alias", hint="pick a longer parameter name", code="bad_argument")
 
     def evaluate(self, value, what="value"):
         if isinstance(value, bool):
@@ -93,7 +106,12 @@ class Params:
     def to_freecad_expr(self, value):
         """Rewrite parameter names to spreadsheet references (`width` -> `Params.width`); `**` to `^`."""
         expr = value.replace("**", "^")
-        return _IDENT.sub(lambda m: f"Params.{m.group(1)}" if m.group(1) in self.values else m.group(1), expr)
+        return _IDENT.sub(lambda m: f"Params.{self.values[m.group(1)]['alias']}" if m.group(1) in self.values else m.group(1), expr)
+
+    def to_model_expr(self, expr):
+        """The inverse of to_freecad_expr, for showing bound expressions back to the model."""
+        names = {e["alias"]: n for n, e in self.values.items()}
+        return re.sub(r"\bParams\.([A-Za-z_][A-Za-z0-9_]*)", lambda m: names.get(m.group(1), m.group(1)), expr).replace("^", "**")
 
     def snapshot(self):
         return {k: {"value": v["value"], "unit": v["unit"], "description": v["description"]} for k, v in self.values.items()}

@@ -1,0 +1,37 @@
+import path from "node:path";
+import type { CadClient, CallOptions } from "../cad/client.js";
+import type { ViewName } from "../cad/render/camera.js";
+import { renderPreview } from "../cad/render/render-parts.js";
+import { renderSheet } from "../cad/render/sheet.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+
+export const PREVIEW_FILE_NAME = "preview.png";
+
+export interface PreviewOptions extends CallOptions {
+  /** A 2×2 sheet (top, iso, front, right) instead of one view. Default false. */
+  sheet?: boolean;
+  /** The single view's direction (ignored for a sheet). Default iso. */
+  view?: ViewName;
+  /** Image size in pixels; defaults are 800×600 for one view, 1200×900 for a sheet. */
+  width?: number;
+  height?: number;
+  /** File name inside `outDir`. Default preview.png. */
+  fileName?: string;
+}
+
+/**
+ * Render the final parts and write the picture into the output folder atomically (a reader sees
+ * the old preview or the new one, never half a file). Returns its path relative to `outDir`,
+ * as report.json lists outputs. `parts` empty means every visible part.
+ */
+export async function writePreview(cad: CadClient, outDir: string, parts: readonly string[], opts: PreviewOptions = {}): Promise<string> {
+  const call: CallOptions = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
+  const objects = parts.length ? [...parts] : undefined;
+  const size = { ...(opts.width ? { width: opts.width } : {}), ...(opts.height ? { height: opts.height } : {}) };
+  const png = opts.sheet
+    ? await renderSheet(cad, { ...(objects ? { objects } : {}), ...size }, call)
+    : await renderPreview(cad, { ...(objects ? { objects } : {}), ...(opts.view ? { view: opts.view } : {}), ...size }, call);
+  const rel = opts.fileName ?? PREVIEW_FILE_NAME;
+  await writeFileAtomic(path.join(outDir, rel), png);
+  return rel;
+}

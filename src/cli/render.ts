@@ -1,0 +1,112 @@
+import type { AgentEvent, ToolFigures } from "../agent/events.js";
+import type { RunReport } from "../agent/report.js";
+
+/**
+ * Terminal output of a design run. Human progress (model text as it streams, one line per tool
+ * call with its key result, retries, errors) goes to stderr; `--events` writes every event as
+ * one JSON line to stdout, so pipes stay clean. Events arrive already redacted.
+ */
+
+export type Write = (text: string) => void;
+
+/** NDJSON: one event per line, with a timestamp. */
+export function ndjsonRenderer(write: Write, now: () => Date = () => new Date()): (e: AgentEvent) => void {
+  return (e) => write(`${JSON.stringify({ ts: now().toISOString(), ...e })}\n`);
+}
+
+const fmt = (n: number, digits = 2): string => (Math.abs(n) >= 1e6 ? n.toExponential(3) : n.toFixed(digits));
+
+/** "volume 11434.51 mm³, 40×30×10 mm, 2 solids, INVALID, warnings: …" */
+export function figuresLine(f: ToolFigures): string {
+  const bits: string[] = [];
+  if (f.value !== undefined) bits.push(`= ${f.value}${f.unit ? ` ${f.unit}` : ""}`);
+  if (f.volume !== undefined) bits.push(`volume ${fmt(f.volume)} mm³`);
+  if (f.bbox && f.bbox.min.length === 3 && f.bbox.max.length === 3) {
+    bits.push(`${f.bbox.max.map((v, i) => fmt(v - (f.bbox?.min[i] ?? 0), 1).replace(/\.0$/, "")).join("×")} mm`);
+  }
+  if (f.solids !== undefined && f.solids !== 1) bits.push(`${f.solids} solids`);
+  if (f.valid === false) bits.push("INVALID");
+  if (f.ok !== undefined) bits.push(f.ok ? "ok" : "problems found");
+  if (f.warnings?.length) bits.push(`warnings: ${f.warnings.join("; ")}`);
+  return bits.join(", ");
+}
+
+const seconds = (ms: number): string => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
+
+/** Human progress on stderr. Keeps track of whether streamed model text left a line open. */
+export function humanRenderer(write: Write): (e: AgentEvent) => void {
+  let midLine = false;
+  const line = (s: string): void => {
+    if (midLine) write("\n");
+    midLine = false;
+    write(`${s}\n`);
+  };
+  return (e) => {
+    switch (e.type) {
+      case "run-start":
+        line(`cadagent: ${e.provider} ${e.model}, up to ${e.maxTurns} turns${e.budgetUsd !== null ? `, budget $${e.budgetUsd}` : ""} → ${e.outDir}`);
+        break;
+      case "worker-ready":
+        line(`  FreeCAD ${e.freecad || "?"} ready (${e.ms} ms)`);
+        break;
+      case "turn-start":
+        line(`── turn ${e.turn}/${e.maxTurns}${e.final ? " (last)" : ""}`);
+        break;
+      case "text-delta":
+        write(e.text);
+        midLine = !e.text.endsWith("\n");
+        break;
+      case "retry":
+        line(`  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${e.message} — retry ${e.attempt + 1}/${e.maxAttempts} in ${seconds(e.delayMs)}`);
+        break;
+      case "tool-call":
+        break;
+      case "tool-result": {
+        if (e.ok) {
+          const figures = figuresLine(e.figures);
+          const sep = e.figures.value !== undefined ? " " : ": ";
+          line(`  → ${e.name}${e.figures.name && e.name !== "finish" ? ` ${e.figures.name}` : ""}${figures ? `${sep}${figures}` : ""}`);
+        } else {
+          line(`  ✗ ${e.name}: ${e.error?.message ?? "failed"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`);
+        }
+        break;
+      }
+      case "notice":
+        line(e.kind === "finish-now" ? "  (last turn: asking the model to finish)" : "  (no finish yet: asking the model to continue)");
+        break;
+      case "worker-restart":
+        line(`  FreeCAD worker restarted (${e.reason}); ${e.replayed} steps replayed`);
+        break;
+      case "export":
+        line(e.error ? `  export ${e.format} FAILED: ${e.error}` : `  wrote ${e.file}`);
+        break;
+      case "warning":
+        line(`  warning: ${e.message}`);
+        break;
+      case "error":
+        line(`  error: ${e.message}`);
+        break;
+      case "usage":
+      case "turn-end":
+      case "finish":
+        // The run's totals are printed once, from the report (formatReport).
+        if (midLine && e.type === "turn-end") {
+          write("\n");
+          midLine = false;
+        }
+        break;
+    }
+  };
+}
+
+/** The closing lines: parts, files, totals, and the status with its reason. */
+export function formatReport(r: RunReport, outDir: string): string {
+  const lines: string[] = [];
+  for (const p of r.parts) lines.push(`  part ${p.name}: volume ${fmt(p.volume, 3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
+  const cost = r.usage?.costUsd === null || r.usage === null ? "cost unknown" : `$${r.usage.costUsd.toFixed(4)}`;
+  const tokens = r.usage ? `${r.usage.inputTokens} in / ${r.usage.outputTokens} out${r.usage.cacheReadTokens ? ` / ${r.usage.cacheReadTokens} cached` : ""} tokens` : "";
+  lines.push(`  ${r.turns} turns, ${r.toolCalls} tool calls (${r.toolErrors} errors), ${tokens}, ${cost}, ${seconds(r.timing.totalMs)}`);
+  if (r.status === "success") lines.push(`done: ${Object.values(r.files).join(", ")} in ${outDir}`);
+  else lines.push(`${r.status}: ${r.error ?? "unknown error"}\n  saved so far: ${outDir}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,57 @@
+import { ProviderError, type ProtocolId } from "./types.js";
+
+/**
+ * An inactivity deadline for one request. SDK timeouts stop at the response headers
+ * (Anthropic, OpenAI) or bound the whole stream (Gemini); neither catches an SSE stream
+ * that goes silent, nor lets a long but lively answer finish. This aborts only when no
+ * data arrived for `ms`, and is paused while the consumer holds an event.
+ */
+export class IdleTimeout {
+  private readonly ctrl = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private firedFlag = false;
+  private readonly onCallerAbort = () => this.ctrl.abort(this.caller.reason);
+
+  constructor(
+    private readonly caller: AbortSignal,
+    private readonly ms: number | undefined,
+  ) {
+    if (caller.aborted) this.ctrl.abort(caller.reason);
+    else caller.addEventListener("abort", this.onCallerAbort, { once: true });
+    this.touch();
+  }
+
+  /** Pass this to the SDK: it aborts on the caller's abort or on inactivity. */
+  get signal(): AbortSignal {
+    return this.ctrl.signal;
+  }
+
+  /** Data arrived: restart the countdown. */
+  touch(): void {
+    this.pause();
+    if (!this.ms || this.ctrl.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.firedFlag = true;
+      this.ctrl.abort(new Error(`no data for ${this.ms} ms`));
+    }, this.ms);
+    // A pending deadline must not keep the process alive on its own.
+    this.timer.unref();
+  }
+
+  /** The consumer is busy with an event; its time is not the provider's silence. */
+  pause(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The error to throw when the deadline (not the caller) ended the request, else undefined. */
+  timeoutError(protocol: ProtocolId, cause: unknown): ProviderError | undefined {
+    if (!this.firedFlag || this.caller.aborted) return undefined;
+    return new ProviderError("network", `${protocol}: network error: no data from the server for ${this.ms} ms`, { cause });
+  }
+
+  dispose(): void {
+    this.pause();
+    this.caller.removeEventListener("abort", this.onCallerAbort);
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDesignRecord } from "../../../src/agent/design-record.js";
+import type { RunReport } from "../../../src/agent/report.js";
+import { near } from "../../helpers/cad.js";
+import { buildCli, examplesDir, readStep, tempLeftovers, type CliHarness } from "./cli-harness.js";
+import { bracketVolume, bushingVolume, plateVolume } from "./volumes.js";
+
+const expected: Record<string, number> = {
+  "plate-with-holes": plateVolume(100),
+  "l-bracket": bracketVolume(),
+  "flanged-bushing": bushingVolume(),
+};
+
+let cli: CliHarness;
+beforeAll(() => {
+  cli = buildCli();
+});
+afterAll(() => cli.close());
+
+describe("cadagent build examples/", () => {
+  for (const [name, volume] of Object.entries(expected)) {
+    it(`${name} builds to the hand-computed volume`, async () => {
+      const out = path.join(cli.tmp, name);
+      const r = await cli.run(["build", path.join(examplesDir, `${name}.cad.json`), "-o", out]);
+      expect(r.code, r.stderr).toBe(0);
+      for (const f of ["design.cad.json", "model.step", "model.stl", "model.FCStd", "report.json", "transcript.jsonl"]) {
+        expect(existsSync(path.join(out, f)), f).toBe(true);
+      }
+      expect(tempLeftovers(out)).toEqual([]);
+
+      const report = JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")) as RunReport;
+      expect(report).toMatchObject({ status: "success", turns: 0, usage: null, exitCode: 0, error: null });
+      expect(report.files).toMatchObject({ step: "model.step", stl: "model.stl", fcstd: "model.FCStd" });
+      expect(report.parts).toHaveLength(1);
+      expect(near(report.parts[0]?.volume ?? 0, volume, 1e-6)).toBe(true);
+
+      const step = await readStep(path.join(out, "model.step"));
+      expect(step.valid).toBe(true);
+      expect(step.solids).toBe(1);
+      expect(step.volume).toBeCloseTo(volume, 3);
+
+      // The output record is itself buildable and equals the source (no overrides).
+      const source = parseDesignRecord(readFileSync(path.join(examplesDir, `${name}.cad.json`), "utf8"), name);
+      expect(parseDesignRecord(readFileSync(path.join(out, "design.cad.json"), "utf8"), "out")).toEqual(source);
+      const events = readFileSync(path.join(out, "transcript.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string });
+      expect(events.filter((e) => e.type === "step")).toHaveLength(source.steps.length);
+      expect(events.at(-1)?.type).toBe("build-done");
+    });
+  }
+
+  it("--json prints report.json on stdout and keeps progress off it", async () => {
+    const out = path.join(cli.tmp, "json");
+    const r = await cli.run(["build", path.join(examplesDir, "plate-with-holes.cad.json"), "-o", out, "--json", "--formats", "step"]);
+    expect(r.code, r.stderr).toBe(0);
+    const printed = JSON.parse(r.stdout) as RunReport;
+    expect(printed).toEqual(JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")));
+    expect(printed.files).toEqual({ step: "model.step" });
+    expect(existsSync(path.join(out, "model.stl"))).toBe(false);
+  });
+
+  it("defaults the output folder to ./cadagent-out/<record>-<yyyymmdd-hhmmss>", async () => {
+    const r = await cli.run(["build", path.join(examplesDir, "plate-with-holes.cad.json"), "--json", "--formats", "step"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as RunReport).status).toBe("success");
+    const dirs = readdirSync(path.join(cli.tmp, "cadagent-out"));
+    expect(dirs).toHaveLength(1);
+    expect(dirs[0]).toMatch(/^plate-with-holes-\d{8}-\d{6}$/);
+  });
+});
