@@ -8,6 +8,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { writeDesignRecord, type DesignRecord } from "./design-record.js";
 import { exportParts, runOutcome, writeReport, type ExportFormat } from "./outputs.js";
 import { describeFailure, replayDesign, type ReplayEvent, type ReplayResult } from "./replay.js";
+import { defaultPreviewHook } from "./preview.js";
 import { partSummary, type RunReport, type RunStatus } from "./report.js";
 
 /**
@@ -26,8 +27,8 @@ export interface PreviewRequest {
   outDir: string;
 }
 /**
- * Preview hook: the preview renderer plugs in here (preview.png per CLI.md). Builds without
- * one write no preview.
+ * Preview hook (preview.png per CLI.md). Runs and builds default to `defaultPreviewHook`;
+ * `null` turns previews off.
  */
 export type PreviewHook = (req: PreviewRequest) => Promise<string | null>;
 
@@ -51,7 +52,8 @@ export interface BuildDesignOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onEvent?: (e: BuildEvent) => void;
-  renderPreview?: PreviewHook;
+  /** Default: defaultPreviewHook; null for no preview. */
+  renderPreview?: PreviewHook | null;
 }
 
 /**
@@ -125,9 +127,10 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
 
 /** A preview failure is a warning in the transcript, never a failed build. */
 async function runPreview(o: BuildDesignOptions, ctx: ToolContext, parts: string[], outDir: string, emit: (e: BuildEvent) => void): Promise<string | null> {
-  if (!o.renderPreview) return null;
+  const hook = o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview;
+  if (!hook) return null;
   try {
-    const file = await o.renderPreview({ registry: o.registry, ctx, parts, outDir });
+    const file = await hook({ registry: o.registry, ctx, parts, outDir });
     if (file) emit({ type: "preview", file });
     return file;
   } catch (e) {

@@ -1,6 +1,7 @@
 import type { FinishReason, ProviderErrorKind, Usage } from "../llm/types.js";
 import type { ExportFormat } from "./outputs.js";
 import type { PartSummary, RunStatus } from "./report.js";
+import type { ReviewSummary } from "./review.js";
 
 /**
  * The typed events of a design run, in the order they happen. The agent emits them; only the
@@ -68,6 +69,8 @@ export type AgentEvent =
     }
   /** A message the loop itself sent to the model (last-turn warning, nudge to continue). */
   | { type: "notice"; turn: number; kind: "finish-now" | "continue"; text: string }
+  /** The self-check at the first finish: what the model is shown before it confirms or fixes. */
+  | { type: "review"; turn: number; review: ReviewSummary }
   | { type: "worker-restart"; reason: string; replayed: number }
   | { type: "export"; format: ExportFormat; file?: string; error?: string }
   | { type: "warning"; message: string }

@@ -6,6 +6,7 @@ import type { CostMeter } from "./budget.js";
 import { toolFigures, type AgentEvent, type StopReason } from "./events.js";
 import type { AgentPrompts } from "./prompts.js";
 import { RepeatGuard } from "./repeat-guard.js";
+import { NO_REVIEW, withoutImages, type ReviewHook, type ReviewSummary } from "./review.js";
 import { streamWithRetry, type RetryOptions, type RetryPolicy } from "./retry.js";
 
 /**
@@ -36,6 +37,10 @@ export interface LoopOptions {
   onOutcome?: (outcome: ToolOutcome) => Promise<void>;
   /** Test hook for the retry wait. */
   sleep?: RetryOptions["sleep"];
+  /** The self-check given to the model at its first finish (review.ts); none when undefined. */
+  review?: ReviewHook;
+  /** False for text-only models: images in tool results become a text note. Default true. */
+  vision?: boolean;
 }
 
 export interface LoopResult {
@@ -53,6 +58,7 @@ export interface LoopResult {
   error: unknown;
   /** Wall time spent in provider requests, retry waits included. */
   llmMs: number;
+  review: ReviewSummary;
 }
 
 interface TurnAnswer {
@@ -67,8 +73,19 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
   const tools = o.registry.specs();
   const fixedChars = o.prompts.system.length + JSON.stringify(tools).length;
   const guard = new RepeatGuard();
-  const result: LoopResult = { stopReason: "gave-up", turns: 0, toolCalls: 0, toolErrors: 0, retries: 0, finish: null, lastText: "", error: null, llmMs: 0 };
-  const stop = (reason: StopReason, error: unknown = null): LoopResult => ({ ...result, stopReason: reason, error });
+  const result: LoopResult = { stopReason: "gave-up", turns: 0, toolCalls: 0, toolErrors: 0, retries: 0, finish: null, lastText: "", error: null, llmMs: 0, review: NO_REVIEW };
+  // The finish under review: it stands unless the model finishes again, so a review turn that
+  // goes wrong (limits, provider failure, silence) never loses a part that was already delivered.
+  let underReview: { parts: string[]; summary: string } | null = null;
+  let reviewed = false;
+  const stop = (reason: StopReason, error: unknown = null): LoopResult => {
+    if (underReview && reason !== "interrupted" && reason !== "cad-unavailable") {
+      const note = reason === "finished" ? null : `the review turn ended early (${reason}${error ? `: ${errorMessage(error)}` : ""}); the first finish stands`;
+      const outcome = result.review.changes > 0 ? "revised" : "accepted";
+      return { ...result, finish: underReview, stopReason: "finished", error: null, review: { ...result.review, outcome, error: note } };
+    }
+    return { ...result, stopReason: reason, error };
+  };
   const aborted = (): LoopResult => stop(o.abortedAs?.() ?? "interrupted");
   let addedChars = 0;
   let finalNoticeSent = false;
@@ -136,6 +153,8 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
     yield { type: "turn-end", turn, text: answer.text, toolCalls: message.toolCalls.length, finishReason: reason, ms: Math.round(performance.now() - started) };
 
     if (!message.toolCalls.length) {
+      // An answer in words to the review: the reviewed finish stands.
+      if (underReview) return stop("finished");
       // Talking without calling finish (or being cut off): remind once, then count it as giving up.
       if (nudged || turn >= o.maxTurns) return stop("gave-up");
       nudged = true;
@@ -146,7 +165,15 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
     }
 
     const results: ToolResult[] = [];
+    // Calls after a finish that went to review: every call needs a result, but none may run
+    // once the model has been shown the design as finished.
+    let afterFinish = false;
     for (const call of message.toolCalls) {
+      if (afterFinish) {
+        const text = JSON.stringify({ error: `not run: '${call.name}' came after finish in the same turn`, hint: "read the review, then call it again if it is still needed" });
+        results.push({ callId: call.id, name: call.name, content: [{ type: "text", text }], isError: true });
+        continue;
+      }
       yield { type: "tool-call", turn, id: call.id, name: call.name, input: call.parseError !== undefined ? (call.rawArguments ?? null) : call.arguments, ...(call.parseError !== undefined ? { parseError: call.parseError } : {}) };
       if (guard.observe(call.name, call.parseError !== undefined ? call.rawArguments : call.arguments)) {
         yield { type: "warning", message: `stopped: '${call.name}' was called ${guard.limit} times in a row with the same arguments` };
@@ -165,6 +192,7 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
       }
       result.toolCalls++;
       if (!outcome.ok) result.toolErrors++;
+      if (underReview && outcome.ok && outcome.mutates) result.review = { ...result.review, changes: result.review.changes + 1 };
       await o.onOutcome?.(outcome);
       yield {
         type: "tool-result",
@@ -179,11 +207,41 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
       };
       // An aborted CAD call comes back as an error outcome: the abort, not the error, is the news.
       if (o.signal.aborted) return aborted();
-      results.push({ callId: call.id, name: call.name, content: outcome.content, isError: !outcome.ok });
+      let content = outcome.content;
       if (call.name === "finish" && outcome.ok) {
-        result.finish = finishOf(outcome.input);
-        return stop("finished");
+        const finish = finishOf(outcome.input);
+        if (!o.review || reviewed) {
+          if (underReview) result.review = { ...result.review, outcome: result.review.changes > 0 ? "revised" : "confirmed" };
+          underReview = null;
+          result.finish = finish;
+          return stop("finished");
+        }
+        reviewed = true;
+        if (turn >= o.maxTurns) {
+          result.review = { ...NO_REVIEW, outcome: "no-turn-left" };
+          result.finish = finish;
+          return stop("finished");
+        }
+        try {
+          const material = await o.review(finish.parts, turn);
+          result.review = material.summary;
+          content = [...content, ...material.content];
+          underReview = finish;
+          afterFinish = true;
+        } catch (e) {
+          if (o.signal.aborted) return aborted();
+          if (e instanceof CadError && e.fatal) {
+            yield { type: "error", kind: "cad", message: `FreeCAD unavailable: ${e.message}` };
+            return stop("cad-unavailable", e);
+          }
+          result.review = { ...NO_REVIEW, outcome: "failed", turn, error: errorMessage(e) };
+          result.finish = finish;
+          yield { type: "review", turn, review: result.review };
+          return stop("finished");
+        }
+        yield { type: "review", turn, review: result.review };
       }
+      results.push({ callId: call.id, name: call.name, content: o.vision === false ? withoutImages(content) : content, isError: !outcome.ok });
     }
     messages.push({ role: "tool", results });
     addedChars = answer.text.length + JSON.stringify(message.toolCalls).length + JSON.stringify(results).length;

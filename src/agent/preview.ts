@@ -4,6 +4,7 @@ import type { ViewName } from "../cad/render/camera.js";
 import { renderPreview } from "../cad/render/render-parts.js";
 import { renderSheet } from "../cad/render/sheet.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import type { PreviewHook } from "./build-design.js";
 
 export const PREVIEW_FILE_NAME = "preview.png";
 
@@ -35,3 +36,10 @@ export async function writePreview(cad: CadClient, outDir: string, parts: readon
   await writeFileAtomic(path.join(outDir, rel), png);
   return rel;
 }
+
+/** The standard preview of a run or build: one iso view of the final parts as preview.png. */
+export const defaultPreviewHook: PreviewHook = (req) =>
+  writePreview(req.ctx.cad, req.outDir, req.parts, {
+    ...(req.ctx.signal ? { signal: req.ctx.signal } : {}),
+    timeoutMs: 60_000,
+  });

@@ -15,6 +15,8 @@ export interface AgentPrompts {
   finishNow: string;
   /** Sent once when the model stops talking without calling finish. */
   continue: string;
+  /** The self-check at the first finish, with {{figures}} and {{image_note}}. */
+  review: string;
 }
 
 let cached: AgentPrompts | undefined;
@@ -34,6 +36,7 @@ export function loadPrompts(dir: string = path.join(packageRoot, "prompts")): Ag
     brief: (brief) => briefTemplate.replace("{{brief}}", () => brief.trim()),
     finishNow: read(dir, "finish-now.md"),
     continue: read(dir, "continue.md"),
+    review: read(dir, "review.md"),
   };
   if (isDefault) cached = prompts;
   return prompts;

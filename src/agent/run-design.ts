@@ -4,7 +4,7 @@ import path from "node:path";
 import { CadClient } from "../cad/client.js";
 import type { GeometryHealth } from "../cad/protocol.js";
 import { packageRoot } from "../config/package-root.js";
-import { modelPrice, type Provider } from "../config/providers.js";
+import { modelPrice, modelVision, type Provider } from "../config/providers.js";
 import type { ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
 import type { ToolContext } from "../tools/context.js";
@@ -13,9 +13,11 @@ import { CostMeter } from "./budget.js";
 import type { AgentEvent, StopReason } from "./events.js";
 import { runAgentLoop, type LoopResult } from "./loop.js";
 import { exportParts, runOutcome, writeReport, type ExportFormat } from "./outputs.js";
+import { defaultPreviewHook } from "./preview.js";
 import { loadPrompts, type AgentPrompts } from "./prompts.js";
 import { RecordLog } from "./record-log.js";
 import { Redactor } from "./redact.js";
+import { createReviewHook, NO_REVIEW } from "./review.js";
 import { partSummary, type PartSummary, type RunReport, type RunStatus } from "./report.js";
 import { retryPolicyFromEnv, type RetryOptions, type RetryPolicy } from "./retry.js";
 import { isCadFatal, stopOutcome } from "./stop-outcome.js";
@@ -57,7 +59,10 @@ export interface RunDesignOptions {
   redactor?: Redactor;
   onEvent?: (e: AgentEvent) => void;
   prompts?: AgentPrompts;
-  renderPreview?: PreviewHook;
+  /** The self-check turn at the first finish (review.ts). Default true. */
+  review?: boolean;
+  /** Default: defaultPreviewHook; null for no preview. */
+  renderPreview?: PreviewHook | null;
 }
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
@@ -113,6 +118,8 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   const registry = createRegistry({ allowPython: o.allowPython ?? false });
   const ctx: ToolContext = { cad, outDir, signal, timeoutMs: o.cadTimeoutMs ?? 120_000 };
   const meter = new CostMeter(modelPrice(o.provider, o.model), o.budgetUsd);
+  const prompts = o.prompts ?? loadPrompts();
+  const vision = modelVision(o.provider, o.model);
   emit({
     type: "run-start",
     brief: o.brief,
@@ -136,7 +143,9 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       registry,
       ctx,
       model: o.model,
-      prompts: o.prompts ?? loadPrompts(),
+      prompts,
+      vision,
+      ...(o.review === false ? {} : { review: createReviewHook({ registry, ctx, template: prompts.review, vision }) }),
       brief: o.brief,
       maxTurns: o.maxTurns,
       maxTokens: o.maxTokens ?? 16_384,
@@ -175,7 +184,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         for (const [format, file] of Object.entries(exported.files)) emit({ type: "export", format: format as ExportFormat, file });
         for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
         if (exported.errors.length) outcome = { status: "failed", exitCode: 1, error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}` };
-        const preview = await runPreview(o.renderPreview, { registry, ctx, parts: loop.finish.parts, outDir }, emit);
+        const preview = await runPreview(o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview, { registry, ctx, parts: loop.finish.parts, outDir }, emit);
         if (preview) files.preview = preview;
       }
     } else {
@@ -227,6 +236,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     steps: record.stepCount,
     cacheWriteTokens: usage.cacheWriteTokens,
     freecad: cad.freecadVersion || null,
+    review: loop?.review ?? NO_REVIEW,
   };
   await writeReport(outDir, report);
   return report;
@@ -256,7 +266,7 @@ function recordParameters(record: RecordLog): RunReport["parameters"] {
 }
 
 /** A preview failure is a warning, never a failed run. */
-async function runPreview(hook: PreviewHook | undefined, req: Parameters<PreviewHook>[0], emit: (e: AgentEvent) => void): Promise<string | null> {
+async function runPreview(hook: PreviewHook | null, req: Parameters<PreviewHook>[0], emit: (e: AgentEvent) => void): Promise<string | null> {
   if (!hook) return null;
   try {
     return await hook(req);

@@ -74,6 +74,13 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
       case "notice":
         line(e.kind === "finish-now" ? "  (last turn: asking the model to finish)" : "  (no finish yet: asking the model to continue)");
         break;
+      case "review": {
+        const r = e.review;
+        const check = r.ok === null ? "check_design unavailable" : r.ok ? "check_design ok" : "check_design found problems";
+        const warn = r.warnings.length ? ` (${r.warnings.length} warning${r.warnings.length > 1 ? "s" : ""})` : "";
+        line(r.outcome === "failed" ? `  review skipped: ${r.error ?? "failed"}` : `  review: ${check}${warn}${r.image ? ", picture sent" : ""}; asking the model to compare with the brief`);
+        break;
+      }
       case "worker-restart":
         line(`  FreeCAD worker restarted (${e.reason}); ${e.replayed} steps replayed`);
         break;

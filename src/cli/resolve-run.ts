@@ -16,6 +16,8 @@ import { CliError, ExitCode } from "./errors.js";
 export interface DesignFlags extends ConfigFlags {
   baseUrl?: string;
   allowPython?: boolean;
+  /** false with --no-review. */
+  review?: boolean;
   json?: boolean;
   events?: boolean;
 }

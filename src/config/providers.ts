@@ -27,6 +27,8 @@ export const ProviderSchema = z.object({
   defaultModel: z.string(),
   headers: z.record(z.string(), z.string()).default({}),
   models: z.array(ModelEntrySchema).default([]),
+  /** Whether models not listed in `models` take images (listed ones say so themselves). */
+  vision: z.boolean().default(true),
   docs: z.string().optional(),
 });
 export type Provider = z.infer<typeof ProviderSchema>;
@@ -57,4 +59,9 @@ export function findProvider(id: string, providers: Provider[] = loadProviders()
 /** Price entry for a model, or undefined: unknown prices give costUsd null, never a guess. */
 export function modelPrice(provider: Provider, model: string): ModelEntry | undefined {
   return provider.models.find((m) => m.id === model);
+}
+
+/** Whether the model takes images in tool results; unlisted models follow the provider's default. */
+export function modelVision(provider: Provider, model: string): boolean {
+  return modelPrice(provider, model)?.vision ?? provider.vision;
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
-import { buildDesign, type BuildEvent, type PreviewHook } from "../../agent/build-design.js";
+import { buildDesign, type BuildEvent } from "../../agent/build-design.js";
 import { applyOverrides, DesignRecordError, ParameterOverrideError, parseDesignRecord, type DesignRecord } from "../../agent/design-record.js";
 import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../../agent/outputs.js";
 import type { RunReport } from "../../agent/report.js";
@@ -17,12 +17,6 @@ interface BuildFlags {
   json?: boolean;
   allowPython?: boolean;
 }
-
-/**
- * PREVIEW HOOK: the preview renderer (preview.png, CLI.md) plugs in here; buildDesign calls it
- * with the final parts after the exports. Undefined until that renderer exists: no preview.
- */
-const renderPreview: PreviewHook | undefined = undefined;
 
 /** Registers `cadagent build <design.cad.json>`: replay a design record without an LLM. */
 export function register(program: Command): void {
@@ -69,7 +63,6 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
       source: path.resolve(design),
       signal: abort.signal,
       ...(progress ? { onEvent: progress } : {}),
-      ...(renderPreview ? { renderPreview } : {}),
     });
     finishOutput(report, outDir, flags.json ?? false);
     return report.exitCode;
@@ -146,6 +139,7 @@ function stderrProgress(record: DesignRecord): (e: BuildEvent) => void {
     else if (e.type === "step" && e.ok) write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
     else if (e.type === "step") write(`  [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`);
     else if (e.type === "export" && e.error) write(`  export ${e.format} FAILED: ${e.error}`);
+    else if (e.type === "preview" && e.error) write(`  warning: no preview: ${e.error}`);
   };
 }
 

@@ -25,6 +25,7 @@ function withDesignOptions(cmd: Command): Command {
     .option("--budget <usd>", "stop before the estimated cost exceeds this")
     .option("--formats <list>", `exports on finish (default ${DEFAULT_FORMATS.join(",")})`)
     .option("--allow-python", "offer the run_python tool (runs model-written Python inside FreeCAD)")
+    .option("--no-review", "skip the self-check turn (check_design + picture) before the part is delivered")
     .option("--json", "print report.json on stdout at the end")
     .option("--events", "NDJSON event stream on stdout");
 }
@@ -90,6 +91,7 @@ export async function designCommand(brief: string, flags: DesignFlags): Promise<
       ...(run.config.budgetUsd !== undefined ? { budgetUsd: run.config.budgetUsd } : {}),
       ...(run.timeoutMs !== undefined ? { timeoutMs: run.timeoutMs } : {}),
       allowPython: flags.allowPython ?? false,
+      review: flags.review !== false,
       freecadCmd: run.freecadCmd,
       signal: interrupt.signal,
       redactor,

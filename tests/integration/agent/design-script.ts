@@ -57,7 +57,11 @@ export const cutTurn = (): ReplyTurn => toolReply([["boolean", { name: "part", o
 export const finishTurn = (): ReplyTurn =>
   toolReply([["finish", { parts: ["part"], summary: "40 x 30 x 10 mm plate with a 10 mm through hole" }]], { text: "The plate checks out.", usage: { input: 3300, output: 60 } });
 
-/** The whole design in four turns. */
+/** The answer to the self-check turn: the same finish again. */
+export const confirmTurn = (): ReplyTurn =>
+  toolReply([["finish", { parts: ["part"], summary: "40 x 30 x 10 mm plate with a 10 mm through hole (checked)" }]], { text: "Figures match the brief.", usage: { input: 5200, output: 30 } });
+
+/** The whole design in four turns (runs with --no-review end here). */
 export const plateScript = (): ReplyTurn[] => [parametersTurn(), boxAndToolTurn(), cutTurn(), finishTurn()];
 
 /** One tool result as any protocol carries it back. */
@@ -125,4 +129,51 @@ export function sentUserText(protocol: ProtocolId, body: unknown): string {
     .filter((m) => m.role === "user")
     .flatMap((m) => (typeof m.content === "string" ? [m.content] : arr(m.content).map((p) => String(obj(p).text ?? ""))))
     .join("\n");
+}
+
+/** A base64 image the user side sent after the last assistant turn. */
+export interface SentImage {
+  mediaType: string;
+  data: string;
+}
+
+/** The images in a request body after the last assistant turn, in each protocol's own form. */
+export function sentImages(protocol: ProtocolId, body: unknown): SentImage[] {
+  const b = obj(body);
+  if (protocol === "anthropic") {
+    // Inside the tool_result blocks of the last user message.
+    const lastUser = arr(b.messages).map(obj).filter((m) => m.role === "user").at(-1);
+    return arr(lastUser?.content)
+      .map(obj)
+      .flatMap((c) => (c.type === "tool_result" ? arr(c.content).map(obj) : [c]))
+      .filter((c) => c.type === "image")
+      .map((c) => obj(c.source))
+      .filter((s) => s.type === "base64")
+      .map((s) => ({ mediaType: String(s.media_type), data: String(s.data) }));
+  }
+  if (protocol === "openai-chat") {
+    // Tool messages carry text only: a user message after them carries the images as data URLs.
+    const msgs = arr(b.messages).map(obj);
+    const lastAssistant = msgs.map((m) => m.role).lastIndexOf("assistant");
+    return msgs
+      .slice(lastAssistant + 1)
+      .filter((m) => m.role === "user")
+      .flatMap((m) => arr(m.content).map(obj))
+      .filter((p) => p.type === "image_url")
+      .map((p) => /^data:([^;]+);base64,(.*)$/.exec(String(obj(p.image_url).url)))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ mediaType: m[1] ?? "", data: m[2] ?? "" }));
+  }
+  const lastUser = arr(b.contents).map(obj).filter((c) => c.role === "user").at(-1);
+  return arr(lastUser?.parts)
+    .map((p) => obj(obj(p).inlineData))
+    .filter((d) => d.data !== undefined)
+    .map((d) => ({ mediaType: String(d.mimeType), data: String(d.data) }));
+}
+
+/** Width and height from a PNG's IHDR chunk; throws on anything that is not a PNG. */
+export function pngSize(base64: string): { width: number; height: number } {
+  const buf = Buffer.from(base64, "base64");
+  if (buf.subarray(0, 8).toString("hex") !== "89504e470d0a1a0a") throw new Error("not a PNG");
+  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }

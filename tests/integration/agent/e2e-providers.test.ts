@@ -5,13 +5,14 @@ import { near } from "../../helpers/cad.js";
 import type { WireServer } from "../../helpers/wire/index.js";
 import { readStep } from "../build/cli-harness.js";
 import { agentEnv, buildAgentCli, filesContaining, parseEvents, readRecord, readReport, readTranscript, type AgentCli } from "./agent-cli.js";
-import { PLATE_VOLUME, PROVIDER_CASES, plateScript, sentResults } from "./design-script.js";
+import { confirmTurn, PLATE_VOLUME, PROVIDER_CASES, plateScript, pngSize, sentImages, sentResults } from "./design-script.js";
 
 /**
  * End to end, per provider: the compiled CLI talks to a local server speaking that provider's
  * real wire format (SSE), the scripted model builds a plate with a hole in FreeCAD over four
- * turns, the CLI feeds each tool result back, and the STEP it exports has the hand-computed
- * volume when re-imported in a fresh freecadcmd.
+ * turns, the CLI feeds each tool result back, gives the model the self-check (figures and a
+ * picture in the protocol's image form) at its finish, the model confirms, and the STEP it
+ * exports has the hand-computed volume when re-imported in a fresh freecadcmd.
  */
 
 const KEY = "sk-e2e-FAKE-KEY-0123456789abcdefXYZ";
@@ -27,7 +28,7 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
   afterAll(async () => server?.close());
 
   it("builds the part from streamed tool calls, feeds results back, and exports a STEP with the right volume", async () => {
-    server = await pc.start({ script: plateScript(), apiKey: KEY });
+    server = await pc.start({ script: [...plateScript(), confirmTurn()], apiKey: KEY });
     const out = cli.outDir(pc.id);
     // Half the cases point at the server through --base-url, half through the provider's variable.
     const viaFlag = pc.id === "openai" || pc.id === "openrouter";
@@ -37,8 +38,8 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
     expect(r.stderr).toContain("→ create_box plate");
     expect(r.code, r.stderr).toBe(0);
 
-    // Four requests, each after the previous turn's tools ran; the key went in the protocol's header.
-    expect(server.requests).toHaveLength(4);
+    // Five requests, each after the previous turn's tools ran; the key went in the protocol's header.
+    expect(server.requests).toHaveLength(5);
     const second = sentResults(pc.protocol, server.requests[1]?.body);
     expect(second).toHaveLength(4);
     expect(second.every((s) => !s.isError)).toBe(true);
@@ -50,21 +51,38 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
     const cut = JSON.parse(fourth[0]?.text ?? "{}") as { volume: number; solids: number };
     expect(near(cut.volume, PLATE_VOLUME, 1e-6)).toBe(true);
     expect(cut.solids).toBe(1);
+    expect(sentImages(pc.protocol, server.requests[3]?.body)).toEqual([]);
+
+    // The self-check: the finish result carries check_design, the part's figures and an iso picture.
+    const review = sentResults(pc.protocol, server.requests[4]?.body);
+    expect(review).toHaveLength(1);
+    expect(review[0]?.isError).toBe(false);
+    expect(review[0]?.text).toContain("review it once against the brief");
+    const figures = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(review[0]?.text ?? "")?.[1] ?? "{}") as { check_design: { ok: boolean }; parts: { name: string; volume: number; size: number[] }[] };
+    expect(figures.check_design.ok).toBe(true);
+    expect(figures.parts.map((p) => p.name)).toEqual(["part"]);
+    expect(near(figures.parts[0]?.volume ?? 0, PLATE_VOLUME, 1e-6)).toBe(true);
+    expect(figures.parts[0]?.size).toEqual([40, 30, 10]);
+    const images = sentImages(pc.protocol, server.requests[4]?.body);
+    expect(images).toHaveLength(1);
+    expect(images[0]?.mediaType).toBe("image/png");
+    expect(pngSize(images[0]?.data ?? "")).toEqual({ width: 800, height: 600 });
 
     // report.json, design record and files.
     const report = readReport(out);
-    expect(report).toMatchObject({ status: "success", exitCode: 0, provider: pc.id, turns: 4, toolCalls: 8, toolErrors: 0, stopReason: "finished" });
+    expect(report).toMatchObject({ status: "success", exitCode: 0, provider: pc.id, turns: 5, toolCalls: 9, toolErrors: 0, stopReason: "finished" });
+    expect(report.review).toEqual({ outcome: "confirmed", turn: 4, ok: true, warnings: [], image: true, changes: 0, error: null });
     expect(report.parts).toHaveLength(1);
     expect(near(report.parts[0]?.volume ?? 0, PLATE_VOLUME, 1e-6)).toBe(true);
     expect(report.parameters).toMatchObject({ width: { value: 40 }, depth: { value: 30 }, thickness: { value: 10 }, hole_d: { value: 10 } });
-    expect(report.files).toEqual({ step: "model.step", stl: "model.stl", fcstd: "model.FCStd" });
-    expect(report.usage).toMatchObject({ inputTokens: 2000 + 2600 + 3000 + 3300, outputTokens: 120 + 90 + 40 + 60 });
+    expect(report.files).toEqual({ step: "model.step", stl: "model.stl", fcstd: "model.FCStd", preview: "preview.png" });
+    expect(report.usage).toMatchObject({ inputTokens: 2000 + 2600 + 3000 + 3300 + 5200, outputTokens: 120 + 90 + 40 + 60 + 30 });
     // Every provider here has prices for its default model.
     expect(report.usage?.costUsd).toBeGreaterThan(0);
     for (const f of Object.values(report.files)) expect(existsSync(path.join(out, f))).toBe(true);
     const record = readRecord(out);
     expect(record.steps.map((s) => s.tool)).toEqual(["set_parameter", "set_parameter", "set_parameter", "set_parameter", "create_box", "create_cylinder", "boolean"]);
-    expect(record.final).toEqual({ parts: ["part"], summary: "40 x 30 x 10 mm plate with a 10 mm through hole" });
+    expect(record.final).toEqual({ parts: ["part"], summary: "40 x 30 x 10 mm plate with a 10 mm through hole (checked)" });
     expect(record.createdWith).toMatchObject({ provider: pc.id });
     expect(record.createdWith.freecad).not.toBe("");
 
@@ -78,15 +96,17 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
     const events = parseEvents(r.stdout);
     expect(events[0]?.type).toBe("run-start");
     expect(events.at(-1)).toMatchObject({ type: "finish", status: "success", exitCode: 0 });
-    expect(events.filter((e) => e.type === "tool-result")).toHaveLength(8);
+    expect(events.filter((e) => e.type === "tool-result")).toHaveLength(9);
+    expect(events.filter((e) => e.type === "review")).toHaveLength(1);
     const transcript = readTranscript(out);
-    expect(transcript.filter((e) => e.type === "tool-result")).toHaveLength(8);
+    expect(transcript.filter((e) => e.type === "tool-result")).toHaveLength(9);
+    expect(transcript.filter((e) => e.type === "review")).toHaveLength(1);
     expect(transcript.some((e) => e.type === "text-delta")).toBe(false);
 
     // The key is nowhere: not in stdout/stderr, not in any output file.
     expect(r.stdout).not.toContain(KEY);
     expect(r.stderr).not.toContain(KEY);
     expect(filesContaining(out, KEY)).toEqual([]);
-    expect(readdirSync(out).sort()).toEqual(["design.cad.json", "model.FCStd", "model.step", "model.stl", "report.json", "transcript.jsonl"]);
+    expect(readdirSync(out).sort()).toEqual(["design.cad.json", "model.FCStd", "model.step", "model.stl", "preview.png", "report.json", "transcript.jsonl"]);
   });
 });

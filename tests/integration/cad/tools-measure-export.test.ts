@@ -191,3 +191,15 @@ describe("export", () => {
     expect(r.error?.hint).toContain("drilled");
   });
 });
+
+describe("bboxes stay exact after meshing", () => {
+  it("an STL export (which stores a triangulation on the shape) does not inflate a curved part's bbox", async () => {
+    // A disc r=10: the exact bbox is ±10; a mesh-based bbox is off by the chordal deflection.
+    await h.tool("create_cylinder", { name: "disc", radius: 10, height: 5, position: [200, 0, 0] });
+    await h.tool("export", { format: "stl", objects: ["disc"], filename: "disc.stl" });
+    const m = await h.tool("measure", { object: "disc" });
+    const bbox = m.bbox as { min: number[]; max: number[] };
+    expect(bbox.min).toEqual([190, -10, 0]);
+    expect(bbox.max).toEqual([210, 10, 5]);
+  });
+});

@@ -5,8 +5,10 @@ def bbox_of(shape):
     # BoundBox is loose on curved faces (a torus R10 r2 reports ±12.99 instead of ±12), which
     # reads as a wrong dimension. optimalBoundingBox is tight and as fast; call it without
     # arguments: 0.20.2 segfaults on optimalBoundingBox(False). It raises on void shapes.
+    # It measures a stored triangulation when there is one (an STL export or a render leaves
+    # one, up to the mesh deflection outside the exact surface); a copy carries none.
     try:
-        b = shape.optimalBoundingBox()
+        b = shape.copy().optimalBoundingBox()
     except Exception:
         b = shape.BoundBox
     return {"min": [r(b.XMin), r(b.YMin), r(b.ZMin)], "max": [r(b.XMax), r(b.YMax), r(b.ZMax)]}
