@@ -21,6 +21,20 @@ export function createProgram(): Command {
     .version(version)
     .description("Design real, parametric CAD parts (STEP / STL / FCStd) from a natural-language brief, with an LLM driving FreeCAD.")
     .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ cadagent "a wall bracket for a 25 mm pipe, 3 mm steel, two M5 holes"
+  $ cadagent -p openai -m gpt-5-mini --budget 0.50 "a 60x40x5 mm plate with four M4 holes"
+  $ OLLAMA_BASE_URL=http://127.0.0.1:11434/v1 cadagent -p ollama "a 20 mm cube with a 5 mm fillet"
+  $ cadagent build cadagent-out/bracket/design.cad.json --set thickness=4 -o out/bracket-4mm
+  $ printf %s "$KEY" | cadagent keys set anthropic      # key from stdin into the OS keychain
+
+Each run writes design.cad.json, model.step/.stl/.FCStd, preview.png, report.json and
+transcript.jsonl into its output folder. Exit codes: 0 success, 1 design failed, 2 usage or
+configuration, 3 provider error, 4 FreeCAD unavailable, 130 interrupted (what exists is saved).`,
+    )
     .exitOverride();
   for (const m of [design, build, batch, tools, providers, keys, doctor, mcp, evalCmd]) m.register(program);
   return program;
