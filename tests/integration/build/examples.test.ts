@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDesignRecord } from "../../../src/agent/design-record.js";
 import type { RunReport } from "../../../src/agent/report.js";
 import { near } from "../../helpers/cad.js";
+import { decodePng, pixelBbox } from "../../unit/render/decode-png.js";
 import { buildCli, examplesDir, readStep, tempLeftovers, type CliHarness } from "./cli-harness.js";
 import { bracketVolume, bushingVolume, plateVolume } from "./volumes.js";
 
@@ -25,14 +26,19 @@ describe("cadagent build examples/", () => {
       const out = path.join(cli.tmp, name);
       const r = await cli.run(["build", path.join(examplesDir, `${name}.cad.json`), "-o", out]);
       expect(r.code, r.stderr).toBe(0);
-      for (const f of ["design.cad.json", "model.step", "model.stl", "model.FCStd", "report.json", "transcript.jsonl"]) {
+      for (const f of ["design.cad.json", "model.step", "model.stl", "model.FCStd", "preview.png", "report.json", "transcript.jsonl"]) {
         expect(existsSync(path.join(out, f)), f).toBe(true);
       }
       expect(tempLeftovers(out)).toEqual([]);
 
       const report = JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")) as RunReport;
       expect(report).toMatchObject({ status: "success", turns: 0, usage: null, exitCode: 0, error: null });
-      expect(report.files).toMatchObject({ step: "model.step", stl: "model.stl", fcstd: "model.FCStd" });
+      expect(report.files).toEqual({ step: "model.step", stl: "model.stl", fcstd: "model.FCStd", preview: "preview.png" });
+      // The preview shows the part: an 800×600 picture whose shaded (bluish) pixels cover a good share.
+      const png = decodePng(readFileSync(path.join(out, "preview.png")));
+      expect([png.width, png.height]).toEqual([800, 600]);
+      const part = pixelBbox(png, (r, g, b) => b > r + 20 && b > 80);
+      expect(part?.count ?? 0).toBeGreaterThan(800 * 600 * 0.1);
       expect(report.parts).toHaveLength(1);
       expect(near(report.parts[0]?.volume ?? 0, volume, 1e-6)).toBe(true);
 
@@ -56,7 +62,7 @@ describe("cadagent build examples/", () => {
     expect(r.code, r.stderr).toBe(0);
     const printed = JSON.parse(r.stdout) as RunReport;
     expect(printed).toEqual(JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")));
-    expect(printed.files).toEqual({ step: "model.step" });
+    expect(printed.files).toEqual({ step: "model.step", preview: "preview.png" });
     expect(existsSync(path.join(out, "model.stl"))).toBe(false);
   });
 

@@ -151,7 +151,8 @@ class Context:
             raise OpError(f"'{obj.Name}' is not a valid solid: {detail}", hint="change the dimensions or inputs so they do not self-intersect", code="invalid_shape")
         for c in consumed:
             c.Visibility = False
-        h = health(obj)
+        # Checked valid above: health() need not ask OCCT again.
+        h = health(obj, valid=True)
         if warnings:
             h["warnings"].extend(warnings)
         return h
