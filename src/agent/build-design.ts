@@ -19,7 +19,7 @@ import { partSummary, type RunReport, type RunStatus } from "./report.js";
 
 export const TRANSCRIPT_FILE_NAME = "transcript.jsonl";
 
-/** Asked for a preview of the final parts; returns the file name written inside outDir. */
+/** Asked for a preview of the final parts; answers report.json `files` entries (kind → name inside outDir). */
 export interface PreviewRequest {
   registry: ToolRegistry;
   ctx: ToolContext;
@@ -30,7 +30,7 @@ export interface PreviewRequest {
  * Preview hook (preview.png per CLI.md). Runs and builds default to `defaultPreviewHook`;
  * `null` turns previews off.
  */
-export type PreviewHook = (req: PreviewRequest) => Promise<string | null>;
+export type PreviewHook = (req: PreviewRequest) => Promise<Record<string, string>>;
 
 export type BuildEvent =
   | { type: "build-start"; source: string | null; outDir: string; formats: readonly ExportFormat[] }
@@ -92,8 +92,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
       if (exported.errors.length) {
         outcome = { status: "failed", exitCode: 1, error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}` };
       }
-      const preview = await runPreview(o, ctx, names, outDir, emit);
-      if (preview) files.preview = preview;
+      files = { ...files, ...(await runPreview(o, ctx, names, outDir, emit)) };
     }
   } catch (e) {
     outcome = interruption(e, o.signal);
@@ -126,17 +125,17 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
 }
 
 /** A preview failure is a warning in the transcript, never a failed build. */
-async function runPreview(o: BuildDesignOptions, ctx: ToolContext, parts: string[], outDir: string, emit: (e: BuildEvent) => void): Promise<string | null> {
+async function runPreview(o: BuildDesignOptions, ctx: ToolContext, parts: string[], outDir: string, emit: (e: BuildEvent) => void): Promise<Record<string, string>> {
   const hook = o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview;
-  if (!hook) return null;
+  if (!hook) return {};
   try {
-    const file = await hook({ registry: o.registry, ctx, parts, outDir });
-    if (file) emit({ type: "preview", file });
-    return file;
+    const files = await hook({ registry: o.registry, ctx, parts, outDir });
+    for (const file of Object.values(files)) emit({ type: "preview", file });
+    return files;
   } catch (e) {
     if (e instanceof CadError && e.fatal) throw e;
     emit({ type: "preview", error: e instanceof Error ? e.message : String(e) });
-    return null;
+    return {};
   }
 }
 

@@ -37,9 +37,19 @@ export async function writePreview(cad: CadClient, outDir: string, parts: readon
   return rel;
 }
 
-/** The standard preview of a run or build: one iso view of the final parts as preview.png. */
-export const defaultPreviewHook: PreviewHook = (req) =>
-  writePreview(req.ctx.cad, req.outDir, req.parts, {
-    ...(req.ctx.signal ? { signal: req.ctx.signal } : {}),
-    timeoutMs: 60_000,
-  });
+export const VIEWS_FILE_NAME = "views.png";
+
+/**
+ * The preview of a run or build: an iso view of the final parts as preview.png, and with
+ * `views` also views.png, a sheet of the standard views (top, front, right) beside the iso.
+ */
+export function previewHook(opts: { views?: boolean } = {}): PreviewHook {
+  return async (req) => {
+    const call = { ...(req.ctx.signal ? { signal: req.ctx.signal } : {}), timeoutMs: 60_000 };
+    const files: Record<string, string> = { preview: await writePreview(req.ctx.cad, req.outDir, req.parts, call) };
+    if (opts.views) files.views = await writePreview(req.ctx.cad, req.outDir, req.parts, { ...call, sheet: true, fileName: VIEWS_FILE_NAME });
+    return files;
+  };
+}
+
+export const defaultPreviewHook: PreviewHook = previewHook();

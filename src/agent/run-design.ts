@@ -184,8 +184,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         for (const [format, file] of Object.entries(exported.files)) emit({ type: "export", format: format as ExportFormat, file });
         for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
         if (exported.errors.length) outcome = { status: "failed", exitCode: 1, error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}` };
-        const preview = await runPreview(o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview, { registry, ctx, parts: loop.finish.parts, outDir }, emit);
-        if (preview) files.preview = preview;
+        files = { ...files, ...(await runPreview(o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview, { registry, ctx, parts: loop.finish.parts, outDir }, emit)) };
       }
     } else {
       const reason = loop.stopReason === "finished" ? "gave-up" : loop.stopReason;
@@ -266,14 +265,14 @@ function recordParameters(record: RecordLog): RunReport["parameters"] {
 }
 
 /** A preview failure is a warning, never a failed run. */
-async function runPreview(hook: PreviewHook | null, req: Parameters<PreviewHook>[0], emit: (e: AgentEvent) => void): Promise<string | null> {
-  if (!hook) return null;
+async function runPreview(hook: PreviewHook | null, req: Parameters<PreviewHook>[0], emit: (e: AgentEvent) => void): Promise<Record<string, string>> {
+  if (!hook) return {};
   try {
     return await hook(req);
   } catch (e) {
     if (isCadFatal(e)) throw e;
     emit({ type: "warning", message: `preview failed: ${e instanceof Error ? e.message : String(e)}` });
-    return null;
+    return {};
   }
 }
 

@@ -16,6 +16,7 @@ import { CliError, ExitCode } from "./errors.js";
 export interface DesignFlags extends ConfigFlags {
   baseUrl?: string;
   allowPython?: boolean;
+  views?: boolean;
   /** false with --no-review. */
   review?: boolean;
   json?: boolean;
@@ -67,7 +68,7 @@ export async function resolveRun(brief: string, flags: DesignFlags, env: NodeJS.
 }
 
 /** The first provider (preferred ones first) that has a key anywhere; a usage error when none has. */
-async function pickProvider(providers: readonly Provider[], config: ResolvedConfig, env: NodeJS.ProcessEnv): Promise<Provider> {
+export async function pickProvider(providers: readonly Provider[], config: ResolvedConfig, env: NodeJS.ProcessEnv): Promise<Provider> {
   const ordered = [...PREFERRED.map((id) => providers.find((p) => p.id === id)).filter((p): p is Provider => p !== undefined), ...providers.filter((p) => !PREFERRED.includes(p.id))];
   const listing = await listKeys(ordered, { env, apiKeysFile: config.apiKeysFile });
   const withKey = listing.entries.find((e) => e.source !== undefined && e.keyRequired);

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { buildDesign, type BuildEvent } from "../../agent/build-design.js";
+import { previewHook } from "../../agent/preview.js";
 import { applyOverrides, DesignRecordError, ParameterOverrideError, parseDesignRecord, type DesignRecord } from "../../agent/design-record.js";
 import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../../agent/outputs.js";
 import type { RunReport } from "../../agent/report.js";
@@ -15,6 +16,7 @@ interface BuildFlags {
   out?: string;
   formats: string;
   json?: boolean;
+  views?: boolean;
   allowPython?: boolean;
 }
 
@@ -27,6 +29,7 @@ export function register(program: Command): void {
     .option("--set <name=value>", "parameter override, repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("-o, --out <dir>", "output folder (default: ./cadagent-out/<record>-<yyyymmdd-hhmmss>)")
     .option("--formats <list>", "exported formats, comma-separated", DEFAULT_FORMATS.join(","))
+    .option("--views", "also write views.png: the top, front and right views beside the iso view")
     .option("--json", "print report.json on stdout at the end")
     .option("--allow-python", "allow run_python steps (records made with --allow-python)")
     .action(async (design: string, flags: BuildFlags) => {
@@ -62,6 +65,7 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
       cad,
       source: path.resolve(design),
       signal: abort.signal,
+      renderPreview: previewHook({ views: flags.views ?? false }),
       ...(progress ? { onEvent: progress } : {}),
     });
     finishOutput(report, outDir, flags.json ?? false);

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { DEFAULT_FORMATS } from "../../agent/outputs.js";
 import { Redactor } from "../../agent/redact.js";
 import type { RunReport } from "../../agent/report.js";
+import { previewHook } from "../../agent/preview.js";
 import { runDesign } from "../../agent/run-design.js";
 import { createAdapter } from "../../llm/create-adapter.js";
 import { ExitCode } from "../errors.js";
@@ -25,6 +26,7 @@ function withDesignOptions(cmd: Command): Command {
     .option("--budget <usd>", "stop before the estimated cost exceeds this")
     .option("--formats <list>", `exports on finish (default ${DEFAULT_FORMATS.join(",")})`)
     .option("--allow-python", "offer the run_python tool (runs model-written Python inside FreeCAD)")
+    .option("--views", "also write views.png: the top, front and right views beside the iso view")
     .option("--no-review", "skip the self-check turn (check_design + picture) before the part is delivered")
     .option("--json", "print report.json on stdout at the end")
     .option("--events", "NDJSON event stream on stdout");
@@ -92,6 +94,7 @@ export async function designCommand(brief: string, flags: DesignFlags): Promise<
       ...(run.timeoutMs !== undefined ? { timeoutMs: run.timeoutMs } : {}),
       allowPython: flags.allowPython ?? false,
       review: flags.review !== false,
+      renderPreview: previewHook({ views: flags.views ?? false }),
       freecadCmd: run.freecadCmd,
       signal: interrupt.signal,
       redactor,

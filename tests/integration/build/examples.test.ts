@@ -56,6 +56,29 @@ describe("cadagent build examples/", () => {
     });
   }
 
+  it("--views adds views.png, the sheet of top, iso, front and right views", async () => {
+    const out = path.join(cli.tmp, "views");
+    const r = await cli.run(["build", path.join(examplesDir, "flanged-bushing.cad.json"), "-o", out, "--views", "--formats", "step"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, "report.json"), "utf8")) as RunReport;
+    expect(report.files).toEqual({ step: "model.step", preview: "preview.png", views: "views.png" });
+    const sheet = decodePng(readFileSync(path.join(out, "views.png")));
+    expect([sheet.width, sheet.height]).toEqual([1200, 900]);
+    // Each quarter holds a view of the part.
+    for (const [x, y] of [[0, 0], [600, 0], [0, 450], [600, 450]] as const) {
+      const inQuarter = (() => {
+        let n = 0;
+        for (let py = y; py < y + 450; py++) for (let px = x; px < x + 600; px++) {
+          const i = (py * sheet.width + px) * sheet.channels;
+          const [red, g, b] = [sheet.data[i] ?? 0, sheet.data[i + 1] ?? 0, sheet.data[i + 2] ?? 0];
+          if (b > red + 20 && b > 80 && g < 250) n++;
+        }
+        return n;
+      })();
+      expect(inQuarter, `view at ${x},${y}`).toBeGreaterThan(600 * 450 * 0.05);
+    }
+  });
+
   it("--json prints report.json on stdout and keeps progress off it", async () => {
     const out = path.join(cli.tmp, "json");
     const r = await cli.run(["build", path.join(examplesDir, "plate-with-holes.cad.json"), "-o", out, "--json", "--formats", "step"]);
