@@ -5,6 +5,7 @@ import type { AgentEvent, StopReason } from "../../../src/agent/events.js";
 import { runAgentLoop, type LoopOptions, type LoopResult } from "../../../src/agent/loop.js";
 import type { AgentPrompts } from "../../../src/agent/prompts.js";
 import { DEFAULT_RETRY_POLICY } from "../../../src/agent/retry.js";
+import { NO_REVIEW, type ReviewHook } from "../../../src/agent/review.js";
 import type { CadClient } from "../../../src/cad/client.js";
 import { CadError } from "../../../src/cad/protocol.js";
 import type { ChatRequest, ProtocolAdapter, StreamEvent, ToolCall, Usage } from "../../../src/llm/types.js";
@@ -88,7 +89,7 @@ function harness(opts: { fatalOn?: string } = {}): Harness {
   return { executed, saved: [], registry: new ToolRegistry([make, look, finish]) };
 }
 
-const prompts: AgentPrompts = { system: "SYSTEM", brief: (b) => `BRIEF: ${b}`, finishNow: "FINISH NOW", continue: "CONTINUE" };
+const prompts: AgentPrompts = { system: "SYSTEM", brief: (b) => `BRIEF: ${b}`, finishNow: "FINISH NOW", continue: "CONTINUE", review: "REVIEW" };
 
 async function run(turns: FakeTurn[], over: Partial<LoopOptions> = {}, h: Harness = harness()) {
   const adapter = fakeAdapter(turns);
@@ -251,3 +252,71 @@ describe("agent loop", () => {
     expect(events.at(-1)).toMatchObject({ type: "error", kind: "provider", message: "bad key" });
   });
 });
+
+describe("the review turn at the first finish", () => {
+  const hook = (calls: string[][]): ReviewHook => async (parts, turn) => {
+    calls.push([...parts]);
+    return { content: [{ type: "text", text: `REVIEW OF ${parts.join(",")}` }, { type: "image", mediaType: "image/png", data: "AAAA" }], summary: { ...NO_REVIEW, outcome: "accepted", turn, ok: true, image: true } };
+  };
+  const finish = (parts: string[]): FakeTurn => ({ calls: [["finish", { parts, summary: "s" }]] });
+
+  it("adds the review to the finish result; a second finish ends the run as confirmed", async () => {
+    const seen: string[][] = [];
+    const { result, adapter, events } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], { review: hook(seen) });
+    expect(seen).toEqual([["a"]]);
+    expect(result).toMatchObject({ stopReason: "finished", turns: 3, finish: { parts: ["a"] }, review: { outcome: "confirmed", turn: 2, changes: 0 } });
+    const tool = adapter.requests[2]?.messages.at(-1);
+    expect(tool?.role).toBe("tool");
+    const content = tool?.role === "tool" ? tool.results[0]?.content : [];
+    expect(content?.map((c) => c.type)).toEqual(["text", "text", "image"]);
+    expect(types(events).filter((t) => t === "review")).toHaveLength(1);
+  });
+
+  it("text-only models get a note instead of the image", async () => {
+    const { adapter } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], { review: hook([]), vision: false });
+    const tool = adapter.requests[2]?.messages.at(-1);
+    const content = tool?.role === "tool" ? (tool.results[0]?.content ?? []) : [];
+    expect(content.some((c) => c.type === "image")).toBe(false);
+    expect(content.map((c) => (c.type === "text" ? c.text : "")).join(" ")).toContain("1 image omitted");
+  });
+
+  it("changes during the review make it revised, and the second finish is the deliverable", async () => {
+    const { result, h } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { calls: [["make", { name: "b", size: 3 }]] }, finish(["b"])], { review: hook([]) });
+    expect(h.executed).toEqual(["make:a", "finish", "make:b", "finish"]);
+    expect(result).toMatchObject({ stopReason: "finished", finish: { parts: ["b"] }, review: { outcome: "revised", changes: 1 } });
+  });
+
+  it("a provider failure on the review turn keeps the reviewed finish (nothing delivered is lost)", async () => {
+    const fail = new ProviderError("auth", "key revoked", { status: 401 });
+    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { fail }], { review: hook([]) });
+    expect(result).toMatchObject({ stopReason: "finished", error: null, finish: { parts: ["a"] }, review: { outcome: "accepted" } });
+    expect(result.review.error).toContain("provider-error");
+  });
+
+  it("the turn limit during the review keeps the reviewed finish", async () => {
+    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { calls: [["look", {}]] }], { review: hook([]), maxTurns: 3 });
+    expect(result).toMatchObject({ stopReason: "finished", finish: { parts: ["a"] }, review: { outcome: "accepted" } });
+    expect(result.review.error).toContain("max-turns");
+  });
+
+  it("a review that cannot be made (render fails) delivers the finish as is, outcome failed", async () => {
+    const broken: ReviewHook = async () => {
+      throw new Error("render exploded");
+    };
+    const { result, adapter } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"])], { review: broken });
+    expect(adapter.requests).toHaveLength(2);
+    expect(result).toMatchObject({ stopReason: "finished", finish: { parts: ["a"] }, review: { outcome: "failed", turn: 2, error: "render exploded" } });
+  });
+
+  it("an interrupt during the review is an interrupt, not a delivery", async () => {
+    const ac = new AbortController();
+    const interrupting: ReviewHook = async (parts, turn) => {
+      ac.abort();
+      return { content: [], summary: { ...NO_REVIEW, outcome: "accepted", turn } };
+    };
+    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], { review: interrupting, signal: ac.signal });
+    expect(result.stopReason).toBe("interrupted");
+    expect(result.finish).toBeNull();
+  });
+});
+
