@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { AdapterOptions } from "./adapter-options.js";
 import { toProviderError } from "./errors.js";
-import { IdleTimeout } from "./idle-timeout.js";
+import { idleGuarded, type IdleTimeout } from "./idle-timeout.js";
 import {
   ProviderError,
   emptyUsage,
@@ -237,19 +237,7 @@ export function createAnthropicAdapter(opts: AdapterOptions): ProtocolAdapter {
   }
   return {
     protocol: "anthropic",
-    async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
-      const idle = new IdleTimeout(signal, opts.timeoutMs);
-      try {
-        for await (const ev of run(request, idle)) {
-          idle.pause();
-          yield ev;
-          idle.touch();
-        }
-      } catch (err) {
-        throw idle.timeoutError("anthropic", err) ?? toProviderError(err, { protocol: "anthropic", apiKey: opts.apiKey, signal });
-      } finally {
-        idle.dispose();
-      }
-    },
+    stream: (request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> =>
+      idleGuarded("anthropic", signal, opts.timeoutMs, (idle) => run(request, idle), (err) => toProviderError(err, { protocol: "anthropic", apiKey: opts.apiKey, signal })),
   };
 }

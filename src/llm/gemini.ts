@@ -9,7 +9,7 @@ import {
 } from "@google/genai";
 import type { AdapterOptions } from "./adapter-options.js";
 import { toProviderError } from "./errors.js";
-import { IdleTimeout } from "./idle-timeout.js";
+import { idleGuarded, type IdleTimeout } from "./idle-timeout.js";
 import {
   ProviderError,
   emptyUsage,
@@ -199,8 +199,7 @@ export function createGeminiAdapter(opts: AdapterOptions): ProtocolAdapter {
   });
   return {
     protocol: "gemini",
-    async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
-      const idle = new IdleTimeout(signal, opts.timeoutMs);
+    stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
       // The SDK's errors carry no headers; capture them to honour retry-after.
       let lastHeaders: Headers | undefined;
       const capture = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -208,41 +207,33 @@ export function createGeminiAdapter(opts: AdapterOptions): ProtocolAdapter {
         lastHeaders = res.headers;
         return res;
       };
-      try {
-        const params = {
-          model: request.model,
-          contents: toGeminiContents(request.messages),
-          config: { ...toGeminiConfig(request), abortSignal: idle.signal, httpOptions: { fetch: capture } },
-        };
-        const asm = new Assembler();
-        const events: StreamEvent[] = [];
-        if (opts.stream === false) {
-          events.push(...asm.accept(await ai.models.generateContent(params)));
-        } else {
-          for await (const chunk of await ai.models.generateContentStream(params)) {
-            idle.touch();
-            for (const ev of asm.accept(chunk)) {
-              idle.pause();
-              yield ev;
-              idle.touch();
-            }
-          }
-          // Without a finishReason the stream was cut: a truncated turn must not pass as complete.
-          if (!asm.finishReason && !asm.blocked) {
-            throw new ProviderError("network", "gemini: network error: stream ended without finishReason");
-          }
-        }
-        idle.pause();
-        yield* events;
-        yield* asm.finish();
-      } catch (err) {
-        throw (
-          idle.timeoutError("gemini", err) ??
-          toProviderError(err, { protocol: "gemini", apiKey: opts.apiKey, signal, ...(lastHeaders ? { headers: lastHeaders } : {}) })
-        );
-      } finally {
-        idle.dispose();
-      }
+      const mapError = (err: unknown): ProviderError =>
+        toProviderError(err, { protocol: "gemini", apiKey: opts.apiKey, signal, ...(lastHeaders ? { headers: lastHeaders } : {}) });
+      return idleGuarded("gemini", signal, opts.timeoutMs, (idle) => run(request, idle, capture), mapError);
     },
   };
+
+  async function* run(request: ChatRequest, idle: IdleTimeout, capture: typeof fetch): AsyncGenerator<StreamEvent> {
+    const params = {
+      model: request.model,
+      contents: toGeminiContents(request.messages),
+      config: { ...toGeminiConfig(request), abortSignal: idle.signal, httpOptions: { fetch: capture } },
+    };
+    const asm = new Assembler();
+    const events: StreamEvent[] = [];
+    if (opts.stream === false) {
+      events.push(...asm.accept(await ai.models.generateContent(params)));
+    } else {
+      for await (const chunk of await ai.models.generateContentStream(params)) {
+        idle.touch();
+        yield* asm.accept(chunk);
+      }
+      // Without a finishReason the stream was cut: a truncated turn must not pass as complete.
+      if (!asm.finishReason && !asm.blocked) {
+        throw new ProviderError("network", "gemini: network error: stream ended without finishReason");
+      }
+    }
+    yield* events;
+    yield* asm.finish();
+  }
 }

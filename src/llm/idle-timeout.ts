@@ -1,4 +1,4 @@
-import { ProviderError, type ProtocolId } from "./types.js";
+import { ProviderError, type ProtocolId, type StreamEvent } from "./types.js";
 
 /**
  * An inactivity deadline for one request. SDK timeouts stop at the response headers
@@ -53,5 +53,31 @@ export class IdleTimeout {
   dispose(): void {
     this.pause();
     this.caller.removeEventListener("abort", this.onCallerAbort);
+  }
+}
+
+/**
+ * One request of an adapter under an IdleTimeout: the deadline is paused while the consumer
+ * holds each event, and every failure leaves as a ProviderError — the idle deadline's own, or
+ * the SDK's error as `mapError` translates it.
+ */
+export async function* idleGuarded(
+  protocol: ProtocolId,
+  signal: AbortSignal,
+  timeoutMs: number | undefined,
+  run: (idle: IdleTimeout) => AsyncIterable<StreamEvent>,
+  mapError: (err: unknown) => ProviderError,
+): AsyncGenerator<StreamEvent> {
+  const idle = new IdleTimeout(signal, timeoutMs);
+  try {
+    for await (const ev of run(idle)) {
+      idle.pause();
+      yield ev;
+      idle.touch();
+    }
+  } catch (err) {
+    throw idle.timeoutError(protocol, err) ?? mapError(err);
+  } finally {
+    idle.dispose();
   }
 }

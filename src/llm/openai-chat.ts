@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import type { AdapterOptions } from "./adapter-options.js";
 import { toProviderError } from "./errors.js";
-import { IdleTimeout } from "./idle-timeout.js";
+import { idleGuarded, type IdleTimeout } from "./idle-timeout.js";
 import {
   ProviderError,
   emptyUsage,
@@ -252,19 +252,7 @@ export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
   }
   return {
     protocol: "openai-chat",
-    async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
-      const idle = new IdleTimeout(signal, opts.timeoutMs);
-      try {
-        for await (const ev of run(request, idle)) {
-          idle.pause();
-          yield ev;
-          idle.touch();
-        }
-      } catch (err) {
-        throw idle.timeoutError("openai-chat", err) ?? toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, signal });
-      } finally {
-        idle.dispose();
-      }
-    },
+    stream: (request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> =>
+      idleGuarded("openai-chat", signal, opts.timeoutMs, (idle) => run(request, idle), (err) => toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, signal })),
   };
 }
