@@ -19,19 +19,21 @@ export class ProviderGate {
     if (t > (this.until.get(provider) ?? 0)) this.until.set(provider, t);
   }
 
-  /** Wait until `provider` is free (abortable). */
+  /** Wait until `provider` is free (abortable: rejects with the signal's reason). */
   async wait(provider: string, signal?: AbortSignal): Promise<void> {
     for (let d = this.delayFor(provider); d > 0; d = this.delayFor(provider)) {
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, d);
-        signal?.addEventListener(
-          "abort",
-          () => {
-            clearTimeout(t);
-            reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-          },
-          { once: true },
-        );
+        const reason = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+        if (signal?.aborted) return reject(reason());
+        const onAbort = (): void => {
+          clearTimeout(t);
+          reject(reason());
+        };
+        const t = setTimeout(() => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }, d);
+        signal?.addEventListener("abort", onAbort, { once: true });
       });
     }
   }

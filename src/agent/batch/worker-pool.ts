@@ -8,19 +8,30 @@ import type { CadClient } from "../../cad/client.js";
 export class WorkerPool {
   private readonly idle: CadClient[] = [];
   private readonly all = new Set<CadClient>();
-  private readonly waiters: ((c: CadClient) => void)[] = [];
+  private readonly waiters: { resolve: (c: CadClient) => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
-    private readonly size: number,
+    private readonly capacity: number,
     private readonly create: () => CadClient,
   ) {}
 
-  async acquire(): Promise<CadClient> {
+  /**
+   * Borrow a client. With `started: false` a new worker is only set starting, not awaited: a
+   * design run starts it itself while its first LLM request is in flight, which hides the
+   * start-up instead of queueing it before the request (a job that needs it started awaits
+   * `start()`, which is idempotent).
+   */
+  async acquire(opts: { started?: boolean } = {}): Promise<CadClient> {
     const c = this.idle.pop();
     if (c) return c;
-    if (this.all.size < this.size) {
+    if (this.all.size < this.capacity) {
       const fresh = this.create();
       this.all.add(fresh);
+      if (opts.started === false) {
+        // The job sees the failure through its own start(); this only keeps it from being unhandled.
+        fresh.start().catch(() => undefined);
+        return fresh;
+      }
       try {
         await fresh.start();
       } catch (e) {
@@ -29,23 +40,38 @@ export class WorkerPool {
       }
       return fresh;
     }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Return a client; it is reset for the next job, or dropped if the reset fails. */
+  /**
+   * Return a client; it is reset for the next job. A client whose worker had to be restarted
+   * during the job is replaced instead: restarts count against the client's lifetime limit, and
+   * one job's crashes must not use up the next job's allowance.
+   */
   async release(c: CadClient): Promise<void> {
-    try {
-      await c.reset();
-    } catch {
+    let reusable = c.restartCount === 0;
+    if (reusable) {
+      try {
+        await c.reset();
+      } catch {
+        reusable = false;
+      }
+    }
+    if (!reusable) {
       this.all.delete(c);
       await c.close().catch(() => undefined);
       const w = this.waiters.shift();
-      if (w) void this.acquire().then(w);
+      if (w) this.acquire().then(w.resolve, w.reject);
       return;
     }
     const w = this.waiters.shift();
-    if (w) w(c);
+    if (w) w.resolve(c);
     else this.idle.push(c);
+  }
+
+  /** Clients alive now (started or starting). */
+  get size(): number {
+    return this.all.size;
   }
 
   async close(): Promise<void> {

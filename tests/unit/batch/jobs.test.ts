@@ -47,7 +47,7 @@ describe("loadJobs", () => {
 });
 
 describe("sharding", () => {
-  const jobs: BatchJob[] = Array.from({ length: 97 }, (_, i) => ({ id: `job-${i}`, brief: "x", kind: "brief" as const }));
+  const jobs: BatchJob[] = Array.from({ length: 97 }, (_, i) => ({ id: `job-${i}`, brief: "x", kind: "brief" as const, where: `jobs.jsonl:${i + 1}` }));
 
   it("partitions every job into exactly one shard, deterministically", () => {
     for (const n of [1, 2, 3, 7]) {
@@ -64,5 +64,40 @@ describe("sharding", () => {
   it("parses i/n and rejects nonsense", () => {
     expect(parseShard("2/5")).toEqual({ index: 2, count: 5 });
     for (const bad of ["0/3", "4/3", "a/b", "3"]) expect(() => parseShard(bad)).toThrow(/--shard/);
+  });
+});
+
+describe("job fields", () => {
+  it("takes set values as numbers or numeric strings, names the line of anything else, and keeps set to design jobs", () => {
+    const f = tmpFile("jobs.jsonl", '{"id":"a","design":"x.cad.json","set":{"w":"50","h":2.5}}\n');
+    expect(loadJobs(f)[0]?.set).toEqual({ w: 50, h: 2.5 });
+    expect(loadJobs(f)[0]?.where).toBe(`${f}:1`);
+    const g = tmpFile("jobs.jsonl", '\n{"id":"a","design":"x.cad.json","set":{"w":"50 mm"}}\n');
+    expect(() => loadJobs(g)).toThrow(/jobs\.jsonl:2: set\.w: "50 mm" is not a number/);
+    const h = tmpFile("jobs.jsonl", '{"id":"a","brief":"x","set":{"w":1}}\n');
+    expect(() => loadJobs(h)).toThrow(/jobs\.jsonl:1: .*only a design job takes it/);
+    const k = tmpFile("jobs.jsonl", '{"id":"a","brief":"x","colour":"red"}\n');
+    expect(() => loadJobs(k)).toThrow(/jobs\.jsonl:1: .*colour/);
+  });
+});
+
+describe("sharding many jobs", () => {
+  it("covers 2000 ids exactly once for every n up to 16, with shards of similar size", () => {
+    const many: BatchJob[] = Array.from({ length: 2000 }, (_, i) => ({ id: `part-${i.toString(36)}`, design: "/x", kind: "design" as const, where: "x" }));
+    for (let n = 1; n <= 16; n++) {
+      const sizes: number[] = [];
+      const seen = new Set<string>();
+      for (let i = 1; i <= n; i++) {
+        const s = shardJobs(many, { index: i, count: n });
+        sizes.push(s.length);
+        for (const j of s) {
+          expect(seen.has(j.id)).toBe(false);
+          seen.add(j.id);
+        }
+      }
+      expect(seen.size).toBe(many.length);
+      // A hash, not a round robin, but no shard should be wildly off its share.
+      for (const size of sizes) expect(Math.abs(size - many.length / n)).toBeLessThan((many.length / n) * 0.35 + 5);
+    }
   });
 });
