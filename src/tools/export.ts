@@ -1,7 +1,7 @@
-import { lstatSync, mkdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { CadError } from "../cad/protocol.js";
+import { resolveInside } from "../util/path-inside.js";
 import { defineTool, type ToolDefinition } from "./define.js";
 import { objectName } from "./schemas.js";
 
@@ -24,20 +24,6 @@ function badPath(message: string, hint: string): CadError {
   return new CadError("bad_path", message, hint);
 }
 
-function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
-
-/** Whether `p` resolves (through symlinks) inside `root`; a dangling symlink does not. */
-function resolvesInside(root: string, p: string): boolean {
-  try {
-    return isInside(root, realpathSync(p));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Where an export may be written: `filename` (default `model.<ext>`) resolved inside `outDir`.
  * Refuses absolute paths, `..` escapes, symlinks leading outside, and extensions that do not
@@ -47,29 +33,12 @@ export function resolveExportPath(outDir: string, format: ExportFormat, filename
   const exts = EXTENSIONS[format];
   const hint = `give a plain file name such as model${exts[0]}, optionally in a sub-folder (parts/bracket${exts[0]})`;
   const name = filename?.trim() || `model${exts[0]}`;
-  if (path.isAbsolute(name) || path.win32.isAbsolute(name) || name.startsWith("~")) {
-    throw badPath(`export filename must be relative to the output folder, got '${name}'`, hint);
-  }
-  if (name.split(/[\\/]/).includes("..")) throw badPath(`export filename must not contain '..': '${name}'`, hint);
-  const ext = path.extname(name).toLowerCase();
-  if (!exts.some((e) => e.toLowerCase() === ext)) {
-    throw badPath(`a ${format} export must end with ${exts.join(" or ")}, got '${name}'`, `use the extension that matches the format, e.g. ${path.basename(name, path.extname(name))}${exts[0]}`);
-  }
-  mkdirSync(outDir, { recursive: true });
-  const root = realpathSync(outDir);
-  const absolute = path.resolve(root, name);
-  if (!isInside(root, absolute)) throw badPath(`export path '${name}' leaves the output folder`, hint);
-  // Check the deepest existing ancestor before creating sub-folders: a symlinked folder
-  // inside outDir must not let mkdir (or the write) land outside it.
-  const escape = badPath(`export path '${name}' leads outside the output folder through a symlink`, hint);
-  let existing = path.dirname(absolute);
-  while (!lstatSync(existing, { throwIfNoEntry: false })) existing = path.dirname(existing);
-  if (!resolvesInside(root, existing)) throw escape;
-  mkdirSync(path.dirname(absolute), { recursive: true });
-  if (!resolvesInside(root, path.dirname(absolute))) throw escape;
-  // lstat, not exists: a dangling symlink does not "exist" yet would still be written through.
-  if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) throw badPath(`'${name}' is a symlink; refusing to write through it`, hint);
-  return { root, absolute, relative: path.relative(root, absolute) };
+  return resolveInside(outDir, name, "export filename", (m) => badPath(m, hint), (n) => {
+    const ext = path.extname(n).toLowerCase();
+    if (!exts.some((e) => e.toLowerCase() === ext)) {
+      throw badPath(`a ${format} export must end with ${exts.join(" or ")}, got '${n}'`, `use the extension that matches the format, e.g. ${path.basename(n, path.extname(n))}${exts[0]}`);
+    }
+  });
 }
 
 const exportTool = defineTool({
