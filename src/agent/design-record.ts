@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../util/atomic-write.js";
@@ -117,6 +118,21 @@ export function parseDesignRecord(text: string, file: string, opts: ParseOptions
 }
 
 /** Write `design.cad.json` into `outDir` atomically (readers never see half a record). */
+/**
+ * Read and parse a record file; an unreadable file is a DesignRecordError too. A record that
+ * runs Python while run_python is not among `tools` is refused with `allowPythonHint`.
+ */
+export function readDesignRecord(file: string, tools: readonly string[], allowPythonHint: string): DesignRecord {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DesignRecordError(file, undefined, `cannot read the design record (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`);
+  }
+  return parseDesignRecord(text, file, { tools, unavailableToolHint: (t) => (t === "run_python" ? allowPythonHint : undefined) });
+}
+
 export async function writeDesignRecord(outDir: string, record: DesignRecord): Promise<string> {
   const file = path.join(outDir, DESIGN_FILE_NAME);
   await writeJsonAtomic(file, record);

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { applyOverrides, DesignRecordError, ParameterOverrideError, parseDesignRecord, type DesignRecord } from "../design-record.js";
+import { applyOverrides, DesignRecordError, ParameterOverrideError, readDesignRecord, type DesignRecord } from "../design-record.js";
 import { JobFileError, type BatchJob } from "./jobs.js";
 
 /** A design job's record, parsed, checked against the tool catalog and with its `set` applied. */
@@ -47,18 +46,8 @@ export function loadRecords(jobs: readonly BatchJob[], tools: readonly string[])
 }
 
 function readRecord(file: string, tools: readonly string[]): DesignRecord | Error {
-  let text: string;
   try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return new Error(`${file}: cannot read the design record (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`);
-  }
-  try {
-    return parseDesignRecord(text, file, {
-      tools,
-      unavailableToolHint: (t) => (t === "run_python" ? "this record runs Python in FreeCAD: run the batch with --allow-python if you trust it" : undefined),
-    });
+    return readDesignRecord(file, tools, "this record runs Python in FreeCAD: run the batch with --allow-python if you trust it");
   } catch (e) {
     if (e instanceof DesignRecordError) return e;
     throw e;

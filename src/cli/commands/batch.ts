@@ -12,15 +12,13 @@ import { Redactor } from "../../agent/redact.js";
 import { retryPolicyFromEnv } from "../../agent/retry.js";
 import { CadClient } from "../../cad/client.js";
 import { freecadInstallHint } from "../../cad/find-freecad.js";
-import { createAdapter } from "../../llm/create-adapter.js";
 import type { ProtocolAdapter } from "../../llm/types.js";
 import { createRegistry } from "../../tools/catalog.js";
 import { batchProgress } from "../batch-progress.js";
 import { CliError, ExitCode } from "../errors.js";
+import { providerAdapter } from "../provider-adapter.js";
 import { resolveBatch, type BatchFlags } from "../resolve-batch.js";
 
-/** Per-request inactivity limit, as for `cadagent design`. */
-const REQUEST_IDLE_TIMEOUT_MS = 180_000;
 const MAX_CONCURRENCY = 64;
 
 interface BatchCommandFlags extends BatchFlags {
@@ -121,16 +119,7 @@ export async function batchCommand(source: string, flags: BatchCommandFlags): Pr
   const gate = new ProviderGate();
   const adapters = new Map<string, ProtocolAdapter>();
   for (const [id, use] of run.providers) {
-    const raw = createAdapter({
-      protocol: use.provider.protocol,
-      baseUrl: use.baseUrl,
-      apiKey: use.key?.key ?? "",
-      headers: use.provider.headers,
-      promptCaching: use.provider.protocol === "anthropic",
-      timeoutMs: REQUEST_IDLE_TIMEOUT_MS,
-      // Undocumented: CADAGENT_STREAM=0 uses the JSON endpoints (servers without SSE, tests).
-      stream: process.env.CADAGENT_STREAM !== "0",
-    });
+    const raw = providerAdapter(use.provider, use.baseUrl, use.key?.key);
     adapters.set(id, gatedAdapter(raw, gate, id, { policy }));
   }
   const targets = new Map<string, BriefTarget>();

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { buildDesign, type BuildEvent } from "../../agent/build-design.js";
 import { previewHook } from "../../agent/preview.js";
-import { applyOverrides, DesignRecordError, ParameterOverrideError, parseDesignRecord, type DesignRecord } from "../../agent/design-record.js";
+import { applyOverrides, DesignRecordError, ParameterOverrideError, readDesignRecord, type DesignRecord } from "../../agent/design-record.js";
 import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../../agent/outputs.js";
 import type { RunReport } from "../../agent/report.js";
 import { CadClient } from "../../cad/client.js";
@@ -39,7 +38,7 @@ export function register(program: Command): void {
 
 async function runBuildCommand(design: string, flags: BuildFlags): Promise<number> {
   const registry = createRegistry({ allowPython: flags.allowPython ?? false });
-  const record = applyOverridesOrFail(await loadRecord(design, registry.names()), design, parseSets(flags.set));
+  const record = applyOverridesOrFail(loadRecord(design, registry.names()), design, parseSets(flags.set));
   const formats = formatsOrFail(flags.formats);
   const outDir = path.resolve(flags.out ?? defaultOutDir(design));
 
@@ -76,19 +75,9 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
   }
 }
 
-async function loadRecord(file: string, tools: readonly string[]): Promise<DesignRecord> {
-  let text: string;
+function loadRecord(file: string, tools: readonly string[]): DesignRecord {
   try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${file}: cannot read the design record (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`);
-  }
-  try {
-    return parseDesignRecord(text, file, {
-      tools,
-      unavailableToolHint: (t) => (t === "run_python" ? "this record runs Python in FreeCAD: rebuild it with --allow-python if you trust it" : undefined),
-    });
+    return readDesignRecord(file, tools, "this record runs Python in FreeCAD: rebuild it with --allow-python if you trust it");
   } catch (e) {
     if (e instanceof DesignRecordError) throw new CliError(e.message);
     throw e;

@@ -4,13 +4,11 @@ import { Redactor } from "../../agent/redact.js";
 import type { RunReport } from "../../agent/report.js";
 import { previewHook } from "../../agent/preview.js";
 import { runDesign } from "../../agent/run-design.js";
-import { createAdapter } from "../../llm/create-adapter.js";
 import { ExitCode } from "../errors.js";
+import { providerAdapter } from "../provider-adapter.js";
 import { formatReport, humanRenderer, ndjsonRenderer } from "../render.js";
 import { resolveRun, type DesignFlags } from "../resolve-run.js";
 
-/** Per-request inactivity limit: generous, because a model may think for a while before its first token. */
-const REQUEST_IDLE_TIMEOUT_MS = 180_000;
 
 const BRIEF_HELP = 'what to design, e.g. "a 60x40x5 mm mounting plate with four M4 holes 5 mm from the corners"';
 
@@ -72,16 +70,7 @@ export async function designCommand(brief: string, flags: DesignFlags): Promise<
   process.on("SIGINT", onSigint);
   let report: RunReport;
   try {
-    const adapter = createAdapter({
-      protocol: run.provider.protocol,
-      baseUrl: run.baseUrl,
-      apiKey: run.key?.key ?? "",
-      headers: run.provider.headers,
-      promptCaching: run.provider.protocol === "anthropic",
-      timeoutMs: REQUEST_IDLE_TIMEOUT_MS,
-      // Undocumented: CADAGENT_STREAM=0 uses the JSON endpoints (servers without SSE, tests).
-      stream: process.env.CADAGENT_STREAM !== "0",
-    });
+    const adapter = providerAdapter(run.provider, run.baseUrl, run.key?.key);
     report = await runDesign({
       brief,
       provider: run.provider,
