@@ -64,6 +64,20 @@ def run():
             reply = {"id": req_id, "ok": False, "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"}}
         reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
         out.write(json.dumps(reply, default=_json_default) + "\n")
+    _remove_private_home()
+
+
+def _remove_private_home():
+    """stdin closed: the client is done, or was killed before it could clean up (SIGKILL, a
+    crash). The private FREECAD_USER_HOME goes with the worker either way; os._exit skips
+    FreeCAD's at-exit config save, which would only write into it again."""
+    import shutil
+
+    home = os.environ.get("FREECAD_USER_HOME", "")
+    if os.path.basename(home).startswith("cadagent-worker-"):
+        shutil.rmtree(home, ignore_errors=True)
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _json_default(o):
