@@ -55,8 +55,9 @@ function readAll(input: NodeJS.ReadableStream): Promise<string> {
 }
 
 function readHidden(prompt: string, input: SecretInput, output: NodeJS.WritableStream): Promise<string> {
-  output.write(prompt);
+  // Raw mode before the prompt: a key pasted the moment the prompt shows must not be echoed.
   input.setRawMode?.(true);
+  output.write(prompt);
   input.setEncoding("utf8");
   return new Promise((resolve, reject) => {
     const chars: string[] = [];

@@ -57,7 +57,7 @@ describe("cadagent doctor", () => {
     expect(r.stdout).not.toContain(KEY.slice(-12));
     // Neither the FreeCAD worker nor the keychain helper got the key in argv or environment.
     expect(scan.seen.length).toBeGreaterThan(0); // the scan saw the FreeCAD worker it checked
-    expect(scan.hits).toEqual([]);
+    expect(scan.hits, `cli pid ${cliPid}`).toEqual([]);
   });
 
   it("human output: one line per check and the verdict", async () => {
