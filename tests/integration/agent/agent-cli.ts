@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import os from "node:os";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { compilePrivateCli } from "../../helpers/private-cli.js";
 import type { RunReport } from "../../../src/agent/report.js";
 import { freecadCmd } from "../../helpers/cad.js";
 
@@ -12,7 +12,6 @@ import { freecadCmd } from "../../helpers/cad.js";
  * races other builds writing dist/.
  */
 
-const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
 
 export interface AgentRun {
   code: number | null;
@@ -54,20 +53,7 @@ export function agentEnv(tmp: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
 }
 
 export function buildAgentCli(): AgentCli {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "cadagent-agent-cli-"));
-  const root = path.join(tmp, "pkg");
-  mkdirSync(root);
-  for (const entry of ["package.json", "src", "node_modules", "providers", "prompts"]) {
-    symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
-  }
-  const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-  try {
-    execFileSync(tsc, ["-p", path.join(repoRoot, "tsconfig.json"), "--outDir", path.join(root, "dist")], { stdio: "pipe" });
-  } catch (e) {
-    // Type errors in files other engineers are editing still emit JS; only a missing entry is fatal.
-    if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error(`tsc failed:\n${(e as { stdout?: Buffer }).stdout?.toString() ?? ""}`);
-  }
-  const main = path.join(root, "dist", "cli", "main.js");
+  const { tmp, main } = compilePrivateCli("cadagent-agent-cli-");
   let outs = 0;
   return {
     tmp,

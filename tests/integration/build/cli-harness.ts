@@ -1,7 +1,8 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { compilePrivateCli } from "../../helpers/private-cli.js";
 import { freecadCmd } from "../../helpers/cad.js";
 
 /**
@@ -27,21 +28,7 @@ export interface CliHarness {
 }
 
 export function buildCli(): CliHarness {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "cadagent-build-test-"));
-  const root = path.join(tmp, "pkg");
-  mkdirSync(root);
-  for (const entry of ["package.json", "src", "node_modules", "providers", "prompts", "examples"]) {
-    symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
-  }
-  const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-  try {
-    execFileSync(tsc, ["-p", path.join(repoRoot, "tsconfig.json"), "--outDir", path.join(root, "dist")], { stdio: "pipe" });
-  } catch (e) {
-    // Type errors elsewhere in the tree still emit JS; only a missing entry point is fatal.
-    const out = (e as { stdout?: Buffer }).stdout?.toString() ?? "";
-    if (!readdirSync(path.join(root, "dist", "cli")).includes("main.js")) throw new Error(`tsc failed:\n${out}`);
-  }
-  const main = path.join(root, "dist", "cli", "main.js");
+  const { tmp, main } = compilePrivateCli("cadagent-build-test-");
   return {
     tmp,
     run(args, opts = {}) {

@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { compilePrivateCli } from "../../helpers/private-cli.js";
 
 /**
  * The compiled CLI, run as a user runs it, with a clean environment: nothing from the test
@@ -9,7 +10,6 @@ import path from "node:path";
  * goes to a private folder so it never races other builds writing dist/.
  */
 
-const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
 
 export interface KeysCliRun {
   code: number | null;
@@ -46,20 +46,7 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export function buildKeysCli(): KeysCli {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "cadagent-keys-cli-"));
-  const root = path.join(tmp, "pkg");
-  mkdirSync(root);
-  for (const entry of ["package.json", "src", "node_modules", "providers", "prompts"]) {
-    symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
-  }
-  const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-  try {
-    execFileSync(tsc, ["-p", path.join(repoRoot, "tsconfig.json"), "--outDir", path.join(root, "dist")], { stdio: "pipe" });
-  } catch (e) {
-    // Type errors in files other engineers are editing still emit JS; only a missing entry is fatal.
-    if (!existsSync(path.join(root, "dist", "cli", "main.js"))) throw new Error(`tsc failed:\n${(e as { stdout?: Buffer }).stdout?.toString() ?? ""}`);
-  }
-  const main = path.join(root, "dist", "cli", "main.js");
+  const { tmp, main } = compilePrivateCli("cadagent-keys-cli-");
   return {
     main,
     tmp,
