@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/global-setup.ts"],
     // Each FreeCAD-backed test file runs its own worker (~100 MB); forks isolate native crashes.
     pool: "forks",
     maxWorkers: 2,

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { CadClient } from "../dist/cad/client.js";
 import { findFreecad, freecadInstallHint } from "../dist/cad/find-freecad.js";
-import { findProvider } from "../dist/config/providers.js";
+import { findProvider } from "../dist/llm/providers.js";
 import { createAdapter } from "../dist/llm/create-adapter.js";
 import { runDesign } from "../dist/agent/run-design.js";
 
@@ -34,12 +34,23 @@ function stats(samples) {
 }
 
 // ---- a zero-latency OpenAI-compatible SSE server, driven by a per-run script ----------------
-const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const chunk = (delta, finish = null) =>
+  `data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 function sendCall(res, n, name, args) {
   res.writeHead(200, { "content-type": "text/event-stream" });
-  res.write(chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: `call_${n}`, type: "function", function: { name, arguments: JSON.stringify(args) } }] }));
+  res.write(
+    chunk({
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        { index: 0, id: `call_${n}`, type: "function", function: { name, arguments: JSON.stringify(args) } },
+      ],
+    }),
+  );
   res.write(chunk({}, "tool_calls"));
-  res.write(`data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [], usage: { prompt_tokens: 1000, completion_tokens: 20, total_tokens: 1020 } })}\n\n`);
+  res.write(
+    `data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [], usage: { prompt_tokens: 1000, completion_tokens: 20, total_tokens: 1020 } })}\n\n`,
+  );
   res.end("data: [DONE]\n\n");
 }
 
@@ -61,7 +72,12 @@ const server = http.createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const baseUrl = `http://127.0.0.1:${server.address().port}/v1`;
-const adapter = createAdapter({ protocol: "openai-chat", baseUrl, apiKey: "sk-bench-not-a-real-key-000000", stream: true });
+const adapter = createAdapter({
+  protocol: "openai-chat",
+  baseUrl,
+  apiKey: "sk-bench-not-a-real-key-000000",
+  stream: true,
+});
 
 function reset(newScript, delay = 0) {
   script = newScript;
@@ -71,14 +87,30 @@ function reset(newScript, delay = 0) {
 
 async function design(cad, onEvent) {
   const outDir = mkdtempSync(path.join(tmp, "run-"));
-  return runDesign({ brief: "bench", provider, model: "gpt-5", adapter, outDir, formats: ["step"], maxTurns: TURNS + 5, cad, onEvent });
+  return runDesign({
+    brief: "bench",
+    provider,
+    model: "gpt-5",
+    adapter,
+    outDir,
+    formats: ["step"],
+    maxTurns: TURNS + 5,
+    cad,
+    onEvent,
+  });
 }
 
 // ---- 1. per-turn overhead --------------------------------------------------------------------
 async function perTurn() {
   const cad = new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 30_000 });
   await cad.start();
-  reset((n) => (n === 0 ? ["create_box", { name: "x", length: 10, width: 10, height: 10 }] : n <= TURNS ? ["set_parameter", { name: `p${n}`, value: n }] : ["finish", { parts: ["x"], summary: "bench" }]));
+  reset((n) =>
+    n === 0
+      ? ["create_box", { name: "x", length: 10, width: 10, height: 10 }]
+      : n <= TURNS
+        ? ["set_parameter", { name: `p${n}`, value: n }]
+        : ["finish", { parts: ["x"], summary: "bench" }],
+  );
   const marks = [];
   const report = await design(cad, (e) => {
     if (e.type === "turn-start") marks.push({ t: performance.now(), cad: cad.cadMs });
@@ -97,7 +129,11 @@ async function perTurn() {
   const httpSamples = [];
   for (let i = 0; i < TURNS; i++) {
     const t = performance.now();
-    const r = await fetch(`${baseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-bench-baseline": "1" }, body: lastBody });
+    const r = await fetch(`${baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-bench-baseline": "1" },
+      body: lastBody,
+    });
     await r.text();
     httpSamples.push(performance.now() - t);
   }
@@ -118,7 +154,13 @@ async function perTurn() {
 
 // ---- 2. FreeCAD start hidden behind the first request ----------------------------------------
 async function firstResult(mode) {
-  reset((n) => (n === 0 ? ["create_box", { name: "x", length: 10, width: 10, height: 10 }] : ["finish", { parts: ["x"], summary: "bench" }]), FIRST_DELAY_MS);
+  reset(
+    (n) =>
+      n === 0
+        ? ["create_box", { name: "x", length: 10, width: 10, height: 10 }]
+        : ["finish", { parts: ["x"], summary: "bench" }],
+    FIRST_DELAY_MS,
+  );
   const t0 = performance.now();
   let first;
   const cad = new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 30_000 });
@@ -156,9 +198,16 @@ try {
   const st = stats(starts);
 
   const f = (x) => x.toFixed(2).padStart(9);
-  const row = (name, s, base) => console.log(`${name.padEnd(58)} ${f(s.median)} ${f(s.p90)} ${String(s.n).padStart(5)} ${base ? `${(s.median / base).toFixed(2)}×`.padStart(8) : "".padStart(8)}`);
-  console.log(`agent turn overhead: ${turn.w.n} turns against a zero-latency local OpenAI-compatible SSE server (last request ${turn.requestKb.toFixed(0)} KB)`);
-  console.log(`${"".padEnd(58)} ${"median".padStart(9)} ${"p90".padStart(9)} ${"n".padStart(5)} ${"ratio".padStart(8)}`);
+  const row = (name, s, base) =>
+    console.log(
+      `${name.padEnd(58)} ${f(s.median)} ${f(s.p90)} ${String(s.n).padStart(5)} ${base ? `${(s.median / base).toFixed(2)}×`.padStart(8) : "".padStart(8)}`,
+    );
+  console.log(
+    `agent turn overhead: ${turn.w.n} turns against a zero-latency local OpenAI-compatible SSE server (last request ${turn.requestKb.toFixed(0)} KB)`,
+  );
+  console.log(
+    `${"".padEnd(58)} ${"median".padStart(9)} ${"p90".padStart(9)} ${"n".padStart(5)} ${"ratio".padStart(8)}`,
+  );
   const base = turn.h.median + turn.c.median;
   row("baseline: bare HTTP round trip (fetch + read SSE), ms", turn.h);
   row("baseline: bare CAD op (set_parameter via CadClient), ms", turn.c);
@@ -166,13 +215,19 @@ try {
   row("agent turn minus its CAD time, ms", turn.m, turn.h.median);
   row("orchestrator overhead per turn (minus CAD, minus HTTP), ms", turn.overhead);
   console.log("");
-  console.log(`FreeCAD start hidden behind the first request (server delays it ${FIRST_DELAY_MS} ms), time to first tool result`);
-  console.log(`${"".padEnd(58)} ${"median".padStart(9)} ${"p90".padStart(9)} ${"n".padStart(5)} ${"ratio".padStart(8)}`);
+  console.log(
+    `FreeCAD start hidden behind the first request (server delays it ${FIRST_DELAY_MS} ms), time to first tool result`,
+  );
+  console.log(
+    `${"".padEnd(58)} ${"median".padStart(9)} ${"p90".padStart(9)} ${"n".padStart(5)} ${"ratio".padStart(8)}`,
+  );
   row("baseline: worker start alone, ms", st);
   row("sequential: start worker, then first request (baseline), ms", seq);
   row("concurrent: worker starts while request in flight, ms", conc, seq.median);
   const hidden = Math.min(st.median, FIRST_DELAY_MS);
-  console.log(`saved by overlapping: ${(seq.median - conc.median).toFixed(0)} ms of the ${st.median.toFixed(0)} ms start (ideal: ${hidden.toFixed(0)} ms)`);
+  console.log(
+    `saved by overlapping: ${(seq.median - conc.median).toFixed(0)} ms of the ${st.median.toFixed(0)} ms start (ideal: ${hidden.toFixed(0)} ms)`,
+  );
 } finally {
   server.close();
   rmSync(tmp, { recursive: true, force: true });

@@ -32,12 +32,21 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "cadagent-bench-batch-"));
 
 // ---- a local OpenAI-compatible SSE server: every answer after TURN_MS, one conversation per job ----
 // Stateless: the job is the [job:<id>] marker in the brief, the turn the number of assistant messages.
-const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const chunk = (delta, finish = null) =>
+  `data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 function sendCall(res, id, name, args) {
   res.writeHead(200, { "content-type": "text/event-stream" });
-  res.write(chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: JSON.stringify(args) } }] }));
+  res.write(
+    chunk({
+      role: "assistant",
+      content: null,
+      tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: JSON.stringify(args) } }],
+    }),
+  );
   res.write(chunk({}, "tool_calls"));
-  res.write(`data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [], usage: { prompt_tokens: 1500, completion_tokens: 40, total_tokens: 1540 } })}\n\n`);
+  res.write(
+    `data: ${JSON.stringify({ id: "b", object: "chat.completion.chunk", created: 0, model: "bench", choices: [], usage: { prompt_tokens: 1500, completion_tokens: 40, total_tokens: 1540 } })}\n\n`,
+  );
   res.end("data: [DONE]\n\n");
 }
 const TURN_CALLS = [
@@ -63,7 +72,14 @@ const baseUrl = `http://127.0.0.1:${server.address().port}/v1`;
 
 const home = path.join(tmp, "home");
 mkdirSync(home, { recursive: true });
-const env = { PATH: process.env.PATH, LANG: "C.UTF-8", HOME: home, CADAGENT_HOME: path.join(home, "cadagent"), FREECAD_CMD: freecad.path, OPENAI_API_KEY: "sk-bench-not-a-real-key-000000" };
+const env = {
+  PATH: process.env.PATH,
+  LANG: "C.UTF-8",
+  HOME: home,
+  CADAGENT_HOME: path.join(home, "cadagent"),
+  FREECAD_CMD: freecad.path,
+  OPENAI_API_KEY: "sk-bench-not-a-real-key-000000",
+};
 
 // ---- process-tree RSS from /proc ---------------------------------------------------------------
 function tree(root) {
@@ -100,7 +116,11 @@ function rssBytes(pid) {
 function runCli(args, out) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [main, ...args, "-o", out], { env, cwd: tmp, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [main, ...args, "-o", out], {
+      env,
+      cwd: tmp,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     let peak = 0;
@@ -108,7 +128,10 @@ function runCli(args, out) {
     const sample = () => {
       const pids = tree(child.pid);
       peakProcs = Math.max(peakProcs, pids.length);
-      peak = Math.max(peak, pids.reduce((s, p) => s + rssBytes(p), 0));
+      peak = Math.max(
+        peak,
+        pids.reduce((s, p) => s + rssBytes(p), 0),
+      );
     };
     const timer = setInterval(sample, 100);
     child.on("error", reject);
@@ -119,14 +142,29 @@ function runCli(args, out) {
       const summary = JSON.parse(readFileSync(path.join(out, "summary.json"), "utf8"));
       const reports = summary.jobs.map((j) => JSON.parse(readFileSync(path.join(out, j.dir, "report.json"), "utf8")));
       const mean = (f) => reports.reduce((a, r) => a + f(r), 0) / Math.max(1, reports.length);
-      resolve({ ms, peak, peakProcs, summary, job: { total: mean((r) => r.timing.totalMs), llm: mean((r) => r.timing.llmMs), cad: mean((r) => r.timing.cadMs) } });
+      resolve({
+        ms,
+        peak,
+        peakProcs,
+        summary,
+        job: {
+          total: mean((r) => r.timing.totalMs),
+          llm: mean((r) => r.timing.llmMs),
+          cad: mean((r) => r.timing.cadMs),
+        },
+      });
     });
   });
 }
 
 function briefJobs(n, name) {
   const file = path.join(tmp, `${name}.jsonl`);
-  writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ id: `b${i}`, brief: `A box, ${20 + i} mm long [job:b${i}]` })).join("\n") + "\n");
+  writeFileSync(
+    file,
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ id: `b${i}`, brief: `A box, ${20 + i} mm long [job:b${i}]` }),
+    ).join("\n") + "\n",
+  );
   return file;
 }
 function recordJobs(n) {
@@ -146,10 +184,17 @@ function recordJobs(n) {
 
 const briefArgs = ["-p", "openai", "--base-url", baseUrl, "--no-review"];
 try {
-  const single = await runCli(["batch", briefJobs(1, "one"), ...briefArgs, "--concurrency", "1"], path.join(tmp, "out-one"));
+  const single = await runCli(
+    ["batch", briefJobs(1, "one"), ...briefArgs, "--concurrency", "1"],
+    path.join(tmp, "out-one"),
+  );
   requests = 0;
-  const many = await runCli(["batch", briefJobs(JOBS, "many"), ...briefArgs, "--concurrency", String(CONCURRENCY)], path.join(tmp, "out-many"));
-  if (many.summary.counts.success !== JOBS) throw new Error(`only ${many.summary.counts.success}/${JOBS} jobs succeeded`);
+  const many = await runCli(
+    ["batch", briefJobs(JOBS, "many"), ...briefArgs, "--concurrency", String(CONCURRENCY)],
+    path.join(tmp, "out-many"),
+  );
+  if (many.summary.counts.success !== JOBS)
+    throw new Error(`only ${many.summary.counts.success}/${JOBS} jobs succeeded`);
   if (requests !== JOBS * TURNS) throw new Error(`expected ${JOBS * TURNS} requests, got ${requests}`);
   const recFile = recordJobs(RECORDS);
   const rec1 = await runCli(["batch", recFile, "--concurrency", "1"], path.join(tmp, "out-r1"));
@@ -159,12 +204,20 @@ try {
   const ideal = (TURNS * TURN_MS * JOBS) / CONCURRENCY;
   const gb = (b) => (b / 1024 ** 3).toFixed(2);
   const s = (ms) => (ms / 1000).toFixed(2);
-  const row = (name, value, ratio = "", goal = "") => console.log(`${name.padEnd(62)} ${String(value).padStart(9)} ${String(ratio).padStart(8)} ${goal.padStart(8)}`);
-  console.log(`batch: ${JOBS} briefs × ${TURNS} turns, provider answers after ${TURN_MS} ms, concurrency ${CONCURRENCY}; ${RECORDS} design records`);
+  const row = (name, value, ratio = "", goal = "") =>
+    console.log(`${name.padEnd(62)} ${String(value).padStart(9)} ${String(ratio).padStart(8)} ${goal.padStart(8)}`);
+  console.log(
+    `batch: ${JOBS} briefs × ${TURNS} turns, provider answers after ${TURN_MS} ms, concurrency ${CONCURRENCY}; ${RECORDS} design records`,
+  );
   row("", "value", "ratio", "goal");
   row("baseline: ideal wall time (turns·1 s·jobs/concurrency), s", s(ideal));
   row("baseline: one brief alone (3 turns), wall s", s(single.ms), (single.ms / (TURNS * TURN_MS)).toFixed(2) + "×");
-  row(`${JOBS} briefs at concurrency ${CONCURRENCY}, wall s (vs ideal)`, s(many.ms), (many.ms / ideal).toFixed(2) + "×", "≤ 1.30×");
+  row(
+    `${JOBS} briefs at concurrency ${CONCURRENCY}, wall s (vs ideal)`,
+    s(many.ms),
+    (many.ms / ideal).toFixed(2) + "×",
+    "≤ 1.30×",
+  );
   row("  per job: mean wall / LLM / CAD, s", `${s(many.job.total)} / ${s(many.job.llm)} / ${s(many.job.cad)}`);
   row(`peak RSS, CLI + freecadcmd workers (≤ ${many.peakProcs} processes), GB`, gb(many.peak), "", "≤ 1.50");
   row("peak RSS, one brief alone, GB", gb(single.peak));

@@ -8,11 +8,15 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const self = path.basename(fileURLToPath(import.meta.url));
-const all = readdirSync(here).filter((f) => f.endsWith(".mjs") && f !== self).sort();
+const all = readdirSync(here)
+  .filter((f) => f.endsWith(".mjs") && f !== self)
+  .sort();
 const wanted = process.argv.slice(2).map((n) => (n.endsWith(".mjs") ? n : `${n}.mjs`));
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length) {
-  console.error(`bench: unknown benchmark(s) ${unknown.join(", ")} (available: ${all.map((f) => f.replace(/\.mjs$/, "")).join(", ")})`);
+  console.error(
+    `bench: unknown benchmark(s) ${unknown.join(", ")} (available: ${all.map((f) => f.replace(/\.mjs$/, "")).join(", ")})`,
+  );
   process.exit(2);
 }
 let failed = 0;

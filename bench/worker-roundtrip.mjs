@@ -45,10 +45,15 @@ async function timeWorker(cad, op, args) {
 function spawnOnce(code, home) {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    execFile(freecad.path, ["-c", code], { env: { PATH: process.env.PATH ?? "", HOME: home, FREECAD_USER_HOME: home }, cwd: home }, (err) => {
-      if (err) reject(err);
-      else resolve(performance.now() - t);
-    });
+    execFile(
+      freecad.path,
+      ["-c", code],
+      { env: { PATH: process.env.PATH ?? "", HOME: home, FREECAD_USER_HOME: home }, cwd: home },
+      (err) => {
+        if (err) reject(err);
+        else resolve(performance.now() - t);
+      },
+    );
   });
 }
 
@@ -78,7 +83,9 @@ try {
   const workerPing = await timeWorker(cad, "ping", () => ({}));
   const workerBox = await timeWorker(cad, "create_box", box);
   const spawnPing = await timeSpawn("import FreeCAD");
-  const spawnBox = await timeSpawn("import FreeCAD\nd = FreeCAD.newDocument('b')\nb = d.addObject('Part::Box', 'box')\nb.Length = 10\nd.recompute()\nassert b.Shape.Volume > 0");
+  const spawnBox = await timeSpawn(
+    "import FreeCAD\nd = FreeCAD.newDocument('b')\nb = d.addObject('Part::Box', 'box')\nb.Length = 10\nd.recompute()\nassert b.Shape.Volume > 0",
+  );
   rows = [
     ["ping", workerPing, spawnPing],
     ["box + recompute", workerBox, spawnBox],
@@ -89,12 +96,20 @@ try {
 
 const fmt = (x) => x.toFixed(2).padStart(9);
 console.log(`worker round trip vs spawning freecadcmd -c per op (FreeCAD at ${freecad.path})`);
-console.log(`${"op".padEnd(16)} ${"mode".padEnd(15)} ${"n".padStart(5)} ${"median ms".padStart(9)} ${"p90 ms".padStart(9)} ${"ratio".padStart(8)}`);
+console.log(
+  `${"op".padEnd(16)} ${"mode".padEnd(15)} ${"n".padStart(5)} ${"median ms".padStart(9)} ${"p90 ms".padStart(9)} ${"ratio".padStart(8)}`,
+);
 let met = true;
 for (const [name, w, s] of rows) {
   const ratio = s.median / w.median;
-  console.log(`${name.padEnd(16)} ${"worker".padEnd(15)} ${String(w.n).padStart(5)} ${fmt(w.median)} ${fmt(w.p90)} ${"".padStart(8)}`);
-  console.log(`${"".padEnd(16)} ${"spawn per op".padEnd(15)} ${String(s.n).padStart(5)} ${fmt(s.median)} ${fmt(s.p90)} ${(ratio.toFixed(0) + "×").padStart(8)}`);
+  console.log(
+    `${name.padEnd(16)} ${"worker".padEnd(15)} ${String(w.n).padStart(5)} ${fmt(w.median)} ${fmt(w.p90)} ${"".padStart(8)}`,
+  );
+  console.log(
+    `${"".padEnd(16)} ${"spawn per op".padEnd(15)} ${String(s.n).padStart(5)} ${fmt(s.median)} ${fmt(s.p90)} ${(ratio.toFixed(0) + "×").padStart(8)}`,
+  );
   if (name !== "ping") met &&= w.median <= 3 && ratio >= 80;
 }
-console.log(`goal (box + recompute: worker median ≤ 3 ms and ≥ 80× faster than spawning): ${met ? "met" : "NOT met"}; total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `goal (box + recompute: worker median ≤ 3 ms and ≥ 80× faster than spawning): ${met ? "met" : "NOT met"}; total ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

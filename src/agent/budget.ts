@@ -1,4 +1,4 @@
-import type { ModelEntry } from "../config/providers.js";
+import type { ModelEntry } from "../llm/providers.js";
 import { addUsage, costUsd } from "../llm/usage.js";
 import { emptyUsage, type Usage } from "../llm/types.js";
 
@@ -58,9 +58,15 @@ export class CostMeter {
    */
   estimateNextUsd(addedChars: number, promptChars: number): number | null {
     if (!this.price) return null;
-    const prompt = this.turns === 0 ? promptChars / CHARS_PER_TOKEN : this.lastPromptTokens + this.maxOutputTokens + addedChars / CHARS_PER_TOKEN;
+    const prompt =
+      this.turns === 0
+        ? promptChars / CHARS_PER_TOKEN
+        : this.lastPromptTokens + this.maxOutputTokens + addedChars / CHARS_PER_TOKEN;
     const output = this.turns === 0 ? FIRST_TURN_OUTPUT_TOKENS : Math.max(this.maxOutputTokens, 256);
-    return costUsd({ inputTokens: Math.ceil(prompt), outputTokens: output, cacheReadTokens: 0, cacheWriteTokens: 0 }, this.price);
+    return costUsd(
+      { inputTokens: Math.ceil(prompt), outputTokens: output, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      this.price,
+    );
   }
 
   /** The next request, at `estimate`, would take the run over budget. */

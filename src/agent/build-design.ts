@@ -5,10 +5,10 @@ import { CadError } from "../cad/protocol.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { writeDesignRecord, type DesignRecord } from "./design-record.js";
+import { writeDesignRecord, type DesignRecord } from "../record/design-record.js";
 import { exportParts, runOutcome, writeReport, type ExportFormat } from "./outputs.js";
-import { describeFailure, replayDesign, type ReplayEvent, type ReplayResult } from "./replay.js";
-import { defaultPreviewHook } from "./preview.js";
+import { describeFailure, replayDesign, type ReplayEvent, type ReplayResult } from "../record/replay.js";
+import { defaultPreviewHook, type PreviewHook } from "./preview.js";
 import { partSummary, type RunReport, type RunStatus } from "./report.js";
 
 /**
@@ -18,19 +18,6 @@ import { partSummary, type RunReport, type RunStatus } from "./report.js";
  */
 
 export const TRANSCRIPT_FILE_NAME = "transcript.jsonl";
-
-/** Asked for a preview of the final parts; answers report.json `files` entries (kind → name inside outDir). */
-export interface PreviewRequest {
-  registry: ToolRegistry;
-  ctx: ToolContext;
-  parts: readonly string[];
-  outDir: string;
-}
-/**
- * Preview hook (preview.png per CLI.md). Runs and builds default to `defaultPreviewHook`;
- * `null` turns previews off.
- */
-export type PreviewHook = (req: PreviewRequest) => Promise<Record<string, string>>;
 
 export type BuildEvent =
   | { type: "build-start"; source: string | null; outDir: string; formats: readonly ExportFormat[] }
@@ -70,7 +57,12 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     transcript.push(JSON.stringify({ ts: new Date().toISOString(), ...e }));
     o.onEvent?.(e);
   };
-  const ctx: ToolContext = { cad: o.cad, outDir, ...(o.signal ? { signal: o.signal } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) };
+  const ctx: ToolContext = {
+    cad: o.cad,
+    outDir,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+  };
 
   // The record goes first so even an interrupted build leaves what it was building.
   await writeDesignRecord(outDir, o.record);
@@ -87,10 +79,15 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
       const names = replay.parts.map((p) => p.name);
       const exported = await exportParts({ registry: o.registry, ctx, parts: names, formats: o.formats });
       files = { ...exported.files };
-      for (const [format, file] of Object.entries(exported.files)) emit({ type: "export", format: format as ExportFormat, file });
+      for (const [format, file] of Object.entries(exported.files))
+        emit({ type: "export", format: format as ExportFormat, file });
       for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
       if (exported.errors.length) {
-        outcome = { status: "failed", exitCode: 1, error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}` };
+        outcome = {
+          status: "failed",
+          exitCode: 1,
+          error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
+        };
       }
       files = { ...files, ...(await runPreview(o, ctx, names, outDir, emit)) };
     }
@@ -108,7 +105,11 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     toolCalls: replay?.stepsRun ?? 0,
     toolErrors: replay?.failure && replay.failure.tool !== "final" ? 1 : 0,
     usage: null,
-    timing: { totalMs: Math.round(performance.now() - started), llmMs: 0, cadMs: Math.round(o.cad.cadMs - cadMsAtStart) },
+    timing: {
+      totalMs: Math.round(performance.now() - started),
+      llmMs: 0,
+      cadMs: Math.round(o.cad.cadMs - cadMsAtStart),
+    },
     parts: (replay?.parts ?? []).map(partSummary),
     parameters: replay && !replay.failure ? replay.parameters : declaredParameters(o.record),
     files,
@@ -125,7 +126,13 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
 }
 
 /** A preview failure is a warning in the transcript, never a failed build. */
-async function runPreview(o: BuildDesignOptions, ctx: ToolContext, parts: string[], outDir: string, emit: (e: BuildEvent) => void): Promise<Record<string, string>> {
+async function runPreview(
+  o: BuildDesignOptions,
+  ctx: ToolContext,
+  parts: string[],
+  outDir: string,
+  emit: (e: BuildEvent) => void,
+): Promise<Record<string, string>> {
   const hook = o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview;
   if (!hook) return {};
   try {
@@ -140,9 +147,13 @@ async function runPreview(o: BuildDesignOptions, ctx: ToolContext, parts: string
 }
 
 /** FreeCAD gone (4) or aborted (130) mid-build; anything else is a bug and propagates. */
-function interruption(e: unknown, signal: AbortSignal | undefined): { status: RunStatus; exitCode: number; error: string } {
+function interruption(
+  e: unknown,
+  signal: AbortSignal | undefined,
+): { status: RunStatus; exitCode: number; error: string } {
   if (signal?.aborted) return { status: "interrupted", exitCode: 130, error: "interrupted" };
-  if (e instanceof CadError && e.fatal) return { status: "error", exitCode: 4, error: `FreeCAD unavailable: ${e.message}` };
+  if (e instanceof CadError && e.fatal)
+    return { status: "error", exitCode: 4, error: `FreeCAD unavailable: ${e.message}` };
   throw e;
 }
 

@@ -52,7 +52,17 @@ export type AgentEvent =
   | { type: "turn-start"; turn: number; maxTurns: number; final: boolean }
   | { type: "text-delta"; turn: number; text: string }
   /** A failed attempt of a turn's request; everything streamed by that attempt is void. */
-  | { type: "retry"; turn: number; attempt: number; maxAttempts: number; delayMs: number; kind: ProviderErrorKind; status: number | null; retryAfterMs: number | null; message: string }
+  | {
+      type: "retry";
+      turn: number;
+      attempt: number;
+      maxAttempts: number;
+      delayMs: number;
+      kind: ProviderErrorKind;
+      status: number | null;
+      retryAfterMs: number | null;
+      message: string;
+    }
   | { type: "turn-end"; turn: number; text: string; toolCalls: number; finishReason: FinishReason; ms: number }
   | { type: "usage"; turn: number; usage: Usage; total: Usage; costUsd: number | null }
   | { type: "tool-call"; turn: number; id: string; name: string; input: unknown; parseError?: string }
@@ -102,7 +112,8 @@ export function toolFigures(result: Record<string, unknown> | undefined): ToolFi
   const volume = num(result.volume);
   if (volume !== undefined) f.volume = volume;
   const bbox = result.bbox as { min?: unknown; max?: unknown } | undefined;
-  if (bbox && Array.isArray(bbox.min) && Array.isArray(bbox.max)) f.bbox = { min: bbox.min.map(Number), max: bbox.max.map(Number) };
+  if (bbox && Array.isArray(bbox.min) && Array.isArray(bbox.max))
+    f.bbox = { min: bbox.min.map(Number), max: bbox.max.map(Number) };
   if (typeof result.valid === "boolean") f.valid = result.valid;
   const solids = num(result.solids);
   if (solids !== undefined) f.solids = solids;

@@ -1,5 +1,13 @@
 import { CadError } from "../cad/protocol.js";
-import type { ChatRequest, FinishReason, Message, ProtocolAdapter, StreamEvent, ToolResult, Usage } from "../llm/types.js";
+import type {
+  ChatRequest,
+  FinishReason,
+  Message,
+  ProtocolAdapter,
+  StreamEvent,
+  ToolResult,
+  Usage,
+} from "../llm/types.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolOutcome, ToolRegistry } from "../tools/registry.js";
 import type { CostMeter } from "./budget.js";
@@ -73,16 +81,36 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
   const tools = o.registry.specs();
   const fixedChars = o.prompts.system.length + JSON.stringify(tools).length;
   const guard = new RepeatGuard();
-  const result: LoopResult = { stopReason: "gave-up", turns: 0, toolCalls: 0, toolErrors: 0, retries: 0, finish: null, lastText: "", error: null, llmMs: 0, review: NO_REVIEW };
+  const result: LoopResult = {
+    stopReason: "gave-up",
+    turns: 0,
+    toolCalls: 0,
+    toolErrors: 0,
+    retries: 0,
+    finish: null,
+    lastText: "",
+    error: null,
+    llmMs: 0,
+    review: NO_REVIEW,
+  };
   // The finish under review: it stands unless the model finishes again, so a review turn that
   // goes wrong (limits, provider failure, silence) never loses a part that was already delivered.
   let underReview: { parts: string[]; summary: string } | null = null;
   let reviewed = false;
   const stop = (reason: StopReason, error: unknown = null): LoopResult => {
     if (underReview && reason !== "interrupted" && reason !== "cad-unavailable") {
-      const note = reason === "finished" ? null : `the review turn ended early (${reason}${error ? `: ${errorMessage(error)}` : ""}); the first finish stands`;
+      const note =
+        reason === "finished"
+          ? null
+          : `the review turn ended early (${reason}${error ? `: ${errorMessage(error)}` : ""}); the first finish stands`;
       const outcome = result.review.changes > 0 ? "revised" : "accepted";
-      return { ...result, finish: underReview, stopReason: "finished", error: null, review: { ...result.review, outcome, error: note } };
+      return {
+        ...result,
+        finish: underReview,
+        stopReason: "finished",
+        error: null,
+        review: { ...result.review, outcome, error: note },
+      };
     }
     return { ...result, stopReason: reason, error };
   };
@@ -95,7 +123,9 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
     if (o.signal.aborted) return aborted();
     if (result.turns >= o.maxTurns) return stop("max-turns");
     // Sizing the whole conversation costs a serialisation per turn: only done when a budget needs it.
-    const estimate = o.meter.enforceable ? o.meter.estimateNextUsd(addedChars, fixedChars + JSON.stringify(messages).length) : null;
+    const estimate = o.meter.enforceable
+      ? o.meter.estimateNextUsd(addedChars, fixedChars + JSON.stringify(messages).length)
+      : null;
     if (o.meter.wouldExceed(estimate)) return stop("budget");
     const turn = ++result.turns;
     const final = turn === o.maxTurns || o.meter.nearlyOut(estimate);
@@ -108,7 +138,13 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
 
     // Stream the answer. Nothing runs until a stream completes, so a retried request can never
     // execute a tool twice: a failed attempt's partial output is simply dropped.
-    const request: ChatRequest = { model: o.model, system: o.prompts.system, messages: [...messages], tools, maxTokens: o.maxTokens };
+    const request: ChatRequest = {
+      model: o.model,
+      system: o.prompts.system,
+      messages: [...messages],
+      tools,
+      maxTokens: o.maxTokens,
+    };
     const started = performance.now();
     let answer: TurnAnswer | undefined;
     try {
@@ -121,7 +157,17 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
           usage = undefined;
           result.retries++;
           const e = ev.error;
-          yield { type: "retry", turn, attempt: ev.attempt, maxAttempts: ev.maxAttempts, delayMs: ev.delayMs, kind: e.kind, status: e.status ?? null, retryAfterMs: e.retryAfterMs ?? null, message: e.message };
+          yield {
+            type: "retry",
+            turn,
+            attempt: ev.attempt,
+            maxAttempts: ev.maxAttempts,
+            delayMs: ev.delayMs,
+            kind: e.kind,
+            status: e.status ?? null,
+            retryAfterMs: e.retryAfterMs ?? null,
+            message: e.message,
+          };
         } else if (ev.type === "text-delta") {
           text += ev.text;
           yield { type: "text-delta", turn, text: ev.text };
@@ -150,7 +196,14 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
     // An empty assistant turn is rejected by some APIs when sent back; it carries nothing anyway.
     if (message.content.some((p) => p.text) || message.toolCalls.length) messages.push(message);
     if (answer.text.trim()) result.lastText = answer.text.trim();
-    yield { type: "turn-end", turn, text: answer.text, toolCalls: message.toolCalls.length, finishReason: reason, ms: Math.round(performance.now() - started) };
+    yield {
+      type: "turn-end",
+      turn,
+      text: answer.text,
+      toolCalls: message.toolCalls.length,
+      finishReason: reason,
+      ms: Math.round(performance.now() - started),
+    };
 
     if (!message.toolCalls.length) {
       // An answer in words to the review: the reviewed finish stands.
@@ -170,13 +223,26 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
     let afterFinish = false;
     for (const call of message.toolCalls) {
       if (afterFinish) {
-        const text = JSON.stringify({ error: `not run: '${call.name}' came after finish in the same turn`, hint: "read the review, then call it again if it is still needed" });
+        const text = JSON.stringify({
+          error: `not run: '${call.name}' came after finish in the same turn`,
+          hint: "read the review, then call it again if it is still needed",
+        });
         results.push({ callId: call.id, name: call.name, content: [{ type: "text", text }], isError: true });
         continue;
       }
-      yield { type: "tool-call", turn, id: call.id, name: call.name, input: call.parseError !== undefined ? (call.rawArguments ?? null) : call.arguments, ...(call.parseError !== undefined ? { parseError: call.parseError } : {}) };
+      yield {
+        type: "tool-call",
+        turn,
+        id: call.id,
+        name: call.name,
+        input: call.parseError !== undefined ? (call.rawArguments ?? null) : call.arguments,
+        ...(call.parseError !== undefined ? { parseError: call.parseError } : {}),
+      };
       if (guard.observe(call.name, call.parseError !== undefined ? call.rawArguments : call.arguments)) {
-        yield { type: "warning", message: `stopped: '${call.name}' was called ${guard.limit} times in a row with the same arguments` };
+        yield {
+          type: "warning",
+          message: `stopped: '${call.name}' was called ${guard.limit} times in a row with the same arguments`,
+        };
         return stop("repeated-calls");
       }
       let outcome: ToolOutcome;
@@ -192,7 +258,8 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
       }
       result.toolCalls++;
       if (!outcome.ok) result.toolErrors++;
-      if (underReview && outcome.ok && outcome.mutates) result.review = { ...result.review, changes: result.review.changes + 1 };
+      if (underReview && outcome.ok && outcome.mutates)
+        result.review = { ...result.review, changes: result.review.changes + 1 };
       await o.onOutcome?.(outcome);
       yield {
         type: "tool-result",
@@ -211,7 +278,8 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
       if (call.name === "finish" && outcome.ok) {
         const finish = finishOf(outcome.input);
         if (!o.review || reviewed) {
-          if (underReview) result.review = { ...result.review, outcome: result.review.changes > 0 ? "revised" : "confirmed" };
+          if (underReview)
+            result.review = { ...result.review, outcome: result.review.changes > 0 ? "revised" : "confirmed" };
           underReview = null;
           result.finish = finish;
           return stop("finished");
@@ -241,7 +309,12 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
         }
         yield { type: "review", turn, review: result.review };
       }
-      results.push({ callId: call.id, name: call.name, content: o.vision === false ? withoutImages(content) : content, isError: !outcome.ok });
+      results.push({
+        callId: call.id,
+        name: call.name,
+        content: o.vision === false ? withoutImages(content) : content,
+        isError: !outcome.ok,
+      });
     }
     messages.push({ role: "tool", results });
     addedChars = answer.text.length + JSON.stringify(message.toolCalls).length + JSON.stringify(results).length;

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { ToolContext } from "../tools/context.js";
-import { EXPORT_FORMATS, type ExportFormat } from "../tools/export.js";
+import type { ExportFormat } from "../util/export-formats.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import type { PartSummary, RunReport, RunStatus } from "./report.js";
@@ -11,37 +11,19 @@ import type { PartSummary, RunReport, RunStatus } from "./report.js";
  * knows nothing about the command line.
  */
 
-// The export tool owns the list of formats; re-exported so callers need one import.
-export { EXPORT_FORMATS, type ExportFormat };
-
-/** What `--formats` defaults to. */
-export const DEFAULT_FORMATS: readonly ExportFormat[] = ["step", "stl", "fcstd"];
+export {
+  DEFAULT_FORMATS,
+  EXPORT_FORMATS,
+  isExportFormat,
+  parseFormats,
+  type ExportFormat,
+} from "../util/export-formats.js";
 
 export const REPORT_FILE_NAME = "report.json";
 
 /** `model.<ext>`; FreeCAD's own extension is spelled FCStd. */
 export function modelFileName(format: ExportFormat): string {
   return format === "fcstd" ? "model.FCStd" : `model.${format}`;
-}
-
-export function isExportFormat(s: string): s is ExportFormat {
-  return (EXPORT_FORMATS as readonly string[]).includes(s);
-}
-
-/**
- * Parse a comma-separated format list ("step,stl"), case-insensitive, deduplicated.
- * Throws an Error naming the unknown entry and the known formats.
- */
-export function parseFormats(list: string): ExportFormat[] {
-  const out: ExportFormat[] = [];
-  for (const raw of list.split(",")) {
-    const f = raw.trim().toLowerCase();
-    if (!f) continue;
-    if (!isExportFormat(f)) throw new Error(`unknown format '${raw.trim()}' (known: ${EXPORT_FORMATS.join(", ")})`);
-    if (!out.includes(f)) out.push(f);
-  }
-  if (!out.length) throw new Error(`no formats given (known: ${EXPORT_FORMATS.join(", ")})`);
-  return out;
 }
 
 export interface ExportRequest {
@@ -71,7 +53,11 @@ export interface ExportResult {
 export async function exportParts(req: ExportRequest): Promise<ExportResult> {
   const result: ExportResult = { files: {}, errors: [] };
   for (const format of req.formats) {
-    const outcome = await req.registry.execute("export", { format, objects: [...req.parts], filename: modelFileName(format) }, req.ctx);
+    const outcome = await req.registry.execute(
+      "export",
+      { format, objects: [...req.parts], filename: modelFileName(format) },
+      req.ctx,
+    );
     if (!outcome.ok) {
       result.errors.push({ format, message: outcome.error?.message ?? "export failed" });
       continue;
@@ -111,8 +97,13 @@ export function partProblems(parts: readonly PartSummary[]): string[] {
  * 0/success with valid parts, 1/failed otherwise. A run that failed earlier (a failed replay
  * step, the model giving up) passes `failure` and is failed whatever its parts.
  */
-export function runOutcome(parts: readonly PartSummary[], failure?: string | null): { status: RunStatus; exitCode: 0 | 1; error: string | null } {
+export function runOutcome(
+  parts: readonly PartSummary[],
+  failure?: string | null,
+): { status: RunStatus; exitCode: 0 | 1; error: string | null } {
   if (failure) return { status: "failed", exitCode: 1, error: failure };
   const problems = partProblems(parts);
-  return problems.length ? { status: "failed", exitCode: 1, error: problems.join("; ") } : { status: "success", exitCode: 0, error: null };
+  return problems.length
+    ? { status: "failed", exitCode: 1, error: problems.join("; ") }
+    : { status: "success", exitCode: 0, error: null };
 }

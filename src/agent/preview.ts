@@ -4,7 +4,21 @@ import type { ViewName } from "../cad/render/camera.js";
 import { renderPreview } from "../cad/render/render-parts.js";
 import { renderSheet } from "../cad/render/sheet.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import type { PreviewHook } from "./build-design.js";
+import type { ToolContext } from "../tools/context.js";
+import type { ToolRegistry } from "../tools/registry.js";
+
+/** Asked for a preview of the final parts; answers report.json `files` entries (kind → name inside outDir). */
+export interface PreviewRequest {
+  registry: ToolRegistry;
+  ctx: ToolContext;
+  parts: readonly string[];
+  outDir: string;
+}
+/**
+ * Preview hook (preview.png per CLI.md). Runs and builds default to `defaultPreviewHook`;
+ * `null` turns previews off.
+ */
+export type PreviewHook = (req: PreviewRequest) => Promise<Record<string, string>>;
 
 export const PREVIEW_FILE_NAME = "preview.png";
 
@@ -25,13 +39,25 @@ export interface PreviewOptions extends CallOptions {
  * the old preview or the new one, never half a file). Returns its path relative to `outDir`,
  * as report.json lists outputs. `parts` empty means every visible part.
  */
-export async function writePreview(cad: CadClient, outDir: string, parts: readonly string[], opts: PreviewOptions = {}): Promise<string> {
-  const call: CallOptions = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
+export async function writePreview(
+  cad: CadClient,
+  outDir: string,
+  parts: readonly string[],
+  opts: PreviewOptions = {},
+): Promise<string> {
+  const call: CallOptions = {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  };
   const objects = parts.length ? [...parts] : undefined;
   const size = { ...(opts.width ? { width: opts.width } : {}), ...(opts.height ? { height: opts.height } : {}) };
   const png = opts.sheet
     ? await renderSheet(cad, { ...(objects ? { objects } : {}), ...size }, call)
-    : await renderPreview(cad, { ...(objects ? { objects } : {}), ...(opts.view ? { view: opts.view } : {}), ...size }, call);
+    : await renderPreview(
+        cad,
+        { ...(objects ? { objects } : {}), ...(opts.view ? { view: opts.view } : {}), ...size },
+        call,
+      );
   const rel = opts.fileName ?? PREVIEW_FILE_NAME;
   await writeFileAtomic(path.join(outDir, rel), png);
   return rel;
@@ -47,7 +73,12 @@ export function previewHook(opts: { views?: boolean } = {}): PreviewHook {
   return async (req) => {
     const call = { ...(req.ctx.signal ? { signal: req.ctx.signal } : {}), timeoutMs: 60_000 };
     const files: Record<string, string> = { preview: await writePreview(req.ctx.cad, req.outDir, req.parts, call) };
-    if (opts.views) files.views = await writePreview(req.ctx.cad, req.outDir, req.parts, { ...call, sheet: true, fileName: VIEWS_FILE_NAME });
+    if (opts.views)
+      files.views = await writePreview(req.ctx.cad, req.outDir, req.parts, {
+        ...call,
+        sheet: true,
+        fileName: VIEWS_FILE_NAME,
+      });
     return files;
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { packageRoot } from "../config/package-root.js";
+import { packageRoot } from "../util/package-root.js";
 
 /**
  * The texts the model reads live in prompts/*.md (reviewable and tunable without touching

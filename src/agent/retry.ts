@@ -66,7 +66,12 @@ export function isRetryable(err: unknown): err is ProviderError {
  * jitter; at least the server's `retry-after`. Undefined when the server asks for longer than
  * maxRetryAfterMs (waiting that long inside a design run helps nobody).
  */
-export function retryDelayMs(failedAttempt: number, err: ProviderError, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
+export function retryDelayMs(
+  failedAttempt: number,
+  err: ProviderError,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number | undefined {
   const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failedAttempt - 1));
   const backoff = exp * (1 - policy.jitter + policy.jitter * random());
   const after = err.retryAfterMs;
@@ -118,7 +123,10 @@ function abortError(signal: AbortSignal): ProviderError {
  * keeps a retried turn from running tools twice. Throws the last error when attempts run out
  * or the error is not retryable.
  */
-export async function* streamWithRetry<E>(open: () => AsyncIterable<E>, opts: RetryOptions): AsyncGenerator<E | RetryNotice> {
+export async function* streamWithRetry<E>(
+  open: () => AsyncIterable<E>,
+  opts: RetryOptions,
+): AsyncGenerator<E | RetryNotice> {
   const sleep = opts.sleep ?? abortableSleep;
   for (let attempt = 1; ; attempt++) {
     try {

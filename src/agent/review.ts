@@ -47,7 +47,15 @@ export interface ReviewMaterial {
 /** Called by the loop with the parts of the first successful finish. */
 export type ReviewHook = (parts: readonly string[], turn: number) => Promise<ReviewMaterial>;
 
-export const NO_REVIEW: ReviewSummary = { outcome: "off", turn: null, ok: null, warnings: [], image: false, changes: 0, error: null };
+export const NO_REVIEW: ReviewSummary = {
+  outcome: "off",
+  turn: null,
+  ok: null,
+  warnings: [],
+  image: false,
+  changes: 0,
+  error: null,
+};
 
 export interface ReviewHookOptions {
   registry: ToolRegistry;
@@ -65,7 +73,9 @@ export function createReviewHook(o: ReviewHookOptions): ReviewHook {
     const measured = await Promise.all(parts.map((p) => o.registry.execute("measure", { object: p }, o.ctx)));
     const figures: Record<string, unknown> = {
       check_design: check.ok ? check.result : { error: check.error?.message ?? "check_design failed" },
-      parts: measured.map((m, i) => (m.ok ? m.result : { name: parts[i], error: m.error?.message ?? "measure failed" })),
+      parts: measured.map((m, i) =>
+        m.ok ? m.result : { name: parts[i], error: m.error?.message ?? "measure failed" },
+      ),
     };
     let images: ContentPart[] = [];
     let renderError: string | null = null;
@@ -75,7 +85,9 @@ export function createReviewHook(o: ReviewHookOptions): ReviewHook {
       else renderError = render.error?.message ?? "render failed";
     }
     const result = check.result as { ok?: unknown; warnings?: unknown } | undefined;
-    const warnings = Array.isArray(result?.warnings) ? result.warnings.filter((w): w is string => typeof w === "string") : [];
+    const warnings = Array.isArray(result?.warnings)
+      ? result.warnings.filter((w): w is string => typeof w === "string")
+      : [];
     const text = o.template
       .replace("{{figures}}", () => "```json\n" + JSON.stringify(figures, null, 1) + "\n```")
       .replace("{{image_note}}", () => (images.length ? ", and an iso view of them" : ""));
@@ -103,6 +115,9 @@ export function withoutImages(content: ContentPart[]): ContentPart[] {
   const n = content.filter((c) => c.type === "image").length;
   return [
     ...content.filter((c) => c.type !== "image"),
-    { type: "text", text: `[${n} image${n > 1 ? "s" : ""} omitted: this model takes text only. Rely on the measured figures: bbox, volume, check_design and list_topology.]` },
+    {
+      type: "text",
+      text: `[${n} image${n > 1 ? "s" : ""} omitted: this model takes text only. Rely on the measured figures: bbox, volume, check_design and list_topology.]`,
+    },
   ];
 }

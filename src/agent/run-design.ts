@@ -3,20 +3,20 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { CadClient } from "../cad/client.js";
 import type { GeometryHealth } from "../cad/protocol.js";
-import { packageRoot } from "../config/package-root.js";
-import { modelPrice, modelVision, type Provider } from "../config/providers.js";
+import { packageRoot } from "../util/package-root.js";
+import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
 import type { ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
 import type { ToolContext } from "../tools/context.js";
-import type { PreviewHook } from "./build-design.js";
+import type { PreviewHook } from "./preview.js";
 import { CostMeter } from "./budget.js";
 import type { AgentEvent, StopReason } from "./events.js";
 import { runAgentLoop, type LoopResult } from "./loop.js";
 import { exportParts, runOutcome, writeReport, type ExportFormat } from "./outputs.js";
 import { defaultPreviewHook } from "./preview.js";
 import { loadPrompts, type AgentPrompts } from "./prompts.js";
-import { RecordLog } from "./record-log.js";
-import { Redactor } from "./redact.js";
+import { RecordWriter } from "../record/record-writer.js";
+import { Redactor } from "../util/redact.js";
 import { createReviewHook, NO_REVIEW } from "./review.js";
 import { partSummary, type PartSummary, type RunReport, type RunStatus } from "./report.js";
 import { retryPolicyFromEnv, type RetryOptions, type RetryPolicy } from "./retry.js";
@@ -65,7 +65,8 @@ export interface RunDesignOptions {
   renderPreview?: PreviewHook | null;
 }
 
-const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
+  .version;
 
 /** Run the design. Never throws for design, provider or CAD failures: they end in a written report. */
 export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
@@ -81,7 +82,12 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     transcript.writeJson(e.type, clean);
     o.onEvent?.(clean === json ? e : (JSON.parse(clean) as AgentEvent));
   };
-  const record = new RecordLog(outDir, o.brief, { cadagent: version, provider: o.provider.id, model: o.model, freecad: "" }, redactor);
+  const record = new RecordWriter(
+    outDir,
+    o.brief,
+    { cadagent: version, provider: o.provider.id, model: o.model, freecad: "" },
+    redactor,
+  );
   await record.save();
 
   // Three ways a run is cut short, told apart afterwards by which signal fired.
@@ -89,7 +95,8 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   const deadline = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
   const cadFailure = new AbortController();
   const signal = AbortSignal.any([interrupt, cadFailure.signal, ...(deadline ? [deadline] : [])]);
-  const abortedAs = (): StopReason => (interrupt.aborted ? "interrupted" : cadFailure.signal.aborted ? "cad-unavailable" : "deadline");
+  const abortedAs = (): StopReason =>
+    interrupt.aborted ? "interrupted" : cadFailure.signal.aborted ? "cad-unavailable" : "deadline";
 
   const ownsCad = !o.cad;
   const cad =
@@ -172,7 +179,12 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         if (isCadFatal(e) || signal.aborted) throw e;
         return e instanceof Error ? e : new Error(String(e));
       });
-      if (health instanceof Error) outcome = { status: "failed", exitCode: 1, error: `the finished parts could not be measured: ${health.message}` };
+      if (health instanceof Error)
+        outcome = {
+          status: "failed",
+          exitCode: 1,
+          error: `the finished parts could not be measured: ${health.message}`,
+        };
       else {
         parts = health.parts.map(partSummary);
         parameters = health.parameters;
@@ -181,14 +193,34 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       if (outcome.exitCode === 0) {
         const exported = await exportParts({ registry, ctx, parts: loop.finish.parts, formats: o.formats });
         files = { ...exported.files };
-        for (const [format, file] of Object.entries(exported.files)) emit({ type: "export", format: format as ExportFormat, file });
+        for (const [format, file] of Object.entries(exported.files))
+          emit({ type: "export", format: format as ExportFormat, file });
         for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
-        if (exported.errors.length) outcome = { status: "failed", exitCode: 1, error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}` };
-        files = { ...files, ...(await runPreview(o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview, { registry, ctx, parts: loop.finish.parts, outDir }, emit)) };
+        if (exported.errors.length)
+          outcome = {
+            status: "failed",
+            exitCode: 1,
+            error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
+          };
+        files = {
+          ...files,
+          ...(await runPreview(
+            o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
+            { registry, ctx, parts: loop.finish.parts, outDir },
+            emit,
+          )),
+        };
       }
     } else {
       const reason = loop.stopReason === "finished" ? "gave-up" : loop.stopReason;
-      outcome = stopOutcome({ reason, error: loop.error, provider: o.provider, maxTurns: o.maxTurns, budgetUsd: o.budgetUsd, timeoutMs: o.timeoutMs });
+      outcome = stopOutcome({
+        reason,
+        error: loop.error,
+        provider: o.provider,
+        maxTurns: o.maxTurns,
+        budgetUsd: o.budgetUsd,
+        timeoutMs: o.timeoutMs,
+      });
       // What exists so far, for the report; skipped when nothing was built or the user is waiting for Ctrl-C to land.
       if (loop.toolCalls > 0 && reason !== "interrupted" && reason !== "cad-unavailable") {
         const health = await partsHealth(cad, undefined, undefined).catch(() => undefined);
@@ -205,14 +237,29 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     await cadReady;
     if (ownsCad) await cad.close().catch(() => undefined);
   }
-  if (interrupt.aborted && outcome.status !== "success") outcome = { status: "interrupted", exitCode: 130, error: "interrupted" };
+  if (interrupt.aborted && outcome.status !== "success")
+    outcome = { status: "interrupted", exitCode: 130, error: "interrupted" };
   if (!Object.keys(parameters).length) parameters = recordParameters(record);
 
   await record.save().catch(() => undefined);
   const usage = meter.usage;
-  const stopReason: StopReason = loop?.stopReason ?? (outcome.exitCode === 130 ? "interrupted" : outcome.exitCode === 4 ? "cad-unavailable" : "provider-error");
+  const stopReason: StopReason =
+    loop?.stopReason ??
+    (outcome.exitCode === 130 ? "interrupted" : outcome.exitCode === 4 ? "cad-unavailable" : "provider-error");
   const summary = loop?.finish?.summary ?? (loop?.lastText || null);
-  emit({ type: "finish", status: outcome.status, exitCode: outcome.exitCode, stopReason, error: outcome.error, summary, outDir, files, parts, usage, costUsd: meter.spentUsd });
+  emit({
+    type: "finish",
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    stopReason,
+    error: outcome.error,
+    summary,
+    outDir,
+    files,
+    parts,
+    usage,
+    costUsd: meter.spentUsd,
+  });
 
   const report: RunReport = {
     status: outcome.status,
@@ -222,8 +269,17 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     turns: loop?.turns ?? 0,
     toolCalls: loop?.toolCalls ?? 0,
     toolErrors: loop?.toolErrors ?? 0,
-    usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheReadTokens: usage.cacheReadTokens, costUsd: meter.spentUsd },
-    timing: { totalMs: Math.round(performance.now() - started), llmMs: Math.round(loop?.llmMs ?? 0), cadMs: Math.round(cad.cadMs - cadCallsAtStart) },
+    usage: {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      costUsd: meter.spentUsd,
+    },
+    timing: {
+      totalMs: Math.round(performance.now() - started),
+      llmMs: Math.round(loop?.llmMs ?? 0),
+      cadMs: Math.round(cad.cadMs - cadCallsAtStart),
+    },
     parts,
     parameters,
     files,
@@ -247,25 +303,32 @@ interface PartsHealth {
 }
 
 /** Health of the named parts (every visible part when undefined) and the parameter values. */
-async function partsHealth(cad: CadClient, names: readonly string[] | undefined, signal: AbortSignal | undefined): Promise<PartsHealth> {
-  const reply = await cad.call<{ parts: GeometryHealth[]; parameters?: Record<string, { value: number; unit: string }> }>(
-    "parts_health",
-    names ? { names: [...names] } : {},
-    { ...(signal ? { signal } : {}), timeoutMs: 15_000 },
-  );
+async function partsHealth(
+  cad: CadClient,
+  names: readonly string[] | undefined,
+  signal: AbortSignal | undefined,
+): Promise<PartsHealth> {
+  const reply = await cad.call<{
+    parts: GeometryHealth[];
+    parameters?: Record<string, { value: number; unit: string }>;
+  }>("parts_health", names ? { names: [...names] } : {}, { ...(signal ? { signal } : {}), timeoutMs: 15_000 });
   const parameters: RunReport["parameters"] = {};
   for (const [k, v] of Object.entries(reply.parameters ?? {})) parameters[k] = { value: v.value, unit: v.unit };
   return { parts: reply.parts, parameters };
 }
 
-function recordParameters(record: RecordLog): RunReport["parameters"] {
+function recordParameters(record: RecordWriter): RunReport["parameters"] {
   const out: RunReport["parameters"] = {};
   for (const [k, v] of Object.entries(record.snapshot().parameters)) out[k] = { value: v.value, unit: v.unit ?? "mm" };
   return out;
 }
 
 /** A preview failure is a warning, never a failed run. */
-async function runPreview(hook: PreviewHook | null, req: Parameters<PreviewHook>[0], emit: (e: AgentEvent) => void): Promise<Record<string, string>> {
+async function runPreview(
+  hook: PreviewHook | null,
+  req: Parameters<PreviewHook>[0],
+  emit: (e: AgentEvent) => void,
+): Promise<Record<string, string>> {
   if (!hook) return {};
   try {
     return await hook(req);
@@ -277,11 +340,23 @@ async function runPreview(hook: PreviewHook | null, req: Parameters<PreviewHook>
 }
 
 /** Something threw past the loop: an abort, FreeCAD gone, or a bug (reported, not re-thrown). */
-function unexpected(e: unknown, interrupt: AbortSignal, cadError: unknown): { status: RunStatus; exitCode: number; error: string } {
+function unexpected(
+  e: unknown,
+  interrupt: AbortSignal,
+  cadError: unknown,
+): { status: RunStatus; exitCode: number; error: string } {
   if (interrupt.aborted) return { status: "interrupted", exitCode: 130, error: "interrupted" };
   if (isCadFatal(e) || cadError) {
     const err = isCadFatal(e) ? e : cadError;
-    return { status: "error", exitCode: 4, error: `FreeCAD unavailable: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      status: "error",
+      exitCode: 4,
+      error: `FreeCAD unavailable: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
-  return { status: "error", exitCode: 1, error: `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` };
+  return {
+    status: "error",
+    exitCode: 1,
+    error: `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+  };
 }

@@ -1,5 +1,5 @@
 import { CadError } from "../cad/protocol.js";
-import type { Provider } from "../config/providers.js";
+import type { Provider } from "../llm/providers.js";
 import { ProviderError } from "../llm/types.js";
 import type { StopReason } from "./events.js";
 import type { RunStatus } from "./report.js";
@@ -26,19 +26,43 @@ export interface StopFacts {
 export function stopOutcome(f: StopFacts): StopOutcome {
   switch (f.reason) {
     case "gave-up":
-      return { status: "failed", exitCode: 1, error: "the model stopped without calling finish (no part was delivered)" };
+      return {
+        status: "failed",
+        exitCode: 1,
+        error: "the model stopped without calling finish (no part was delivered)",
+      };
     case "max-turns":
-      return { status: "failed", exitCode: 1, error: `reached the turn limit (${f.maxTurns}) before the model called finish; raise it with --max-turns` };
+      return {
+        status: "failed",
+        exitCode: 1,
+        error: `reached the turn limit (${f.maxTurns}) before the model called finish; raise it with --max-turns`,
+      };
     case "budget":
-      return { status: "failed", exitCode: 1, error: `stopped before exceeding the cost budget ($${f.budgetUsd ?? 0}); raise it with --budget` };
+      return {
+        status: "failed",
+        exitCode: 1,
+        error: `stopped before exceeding the cost budget ($${f.budgetUsd ?? 0}); raise it with --budget`,
+      };
     case "repeated-calls":
-      return { status: "failed", exitCode: 1, error: "stopped: the model repeated the same tool call 3 times in a row" };
+      return {
+        status: "failed",
+        exitCode: 1,
+        error: "stopped: the model repeated the same tool call 3 times in a row",
+      };
     case "deadline":
-      return { status: "failed", exitCode: 1, error: `the run hit its deadline (${Math.round((f.timeoutMs ?? 0) / 1000)} s, --timeout)` };
+      return {
+        status: "failed",
+        exitCode: 1,
+        error: `the run hit its deadline (${Math.round((f.timeoutMs ?? 0) / 1000)} s, --timeout)`,
+      };
     case "interrupted":
       return { status: "interrupted", exitCode: 130, error: "interrupted" };
     case "cad-unavailable":
-      return { status: "error", exitCode: 4, error: `FreeCAD unavailable: ${f.error instanceof Error ? f.error.message : String(f.error)}` };
+      return {
+        status: "error",
+        exitCode: 4,
+        error: `FreeCAD unavailable: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
+      };
     case "provider-error":
       return { status: "error", exitCode: 3, error: providerErrorMessage(f.error, f.provider) };
   }

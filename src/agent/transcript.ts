@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { TRANSCRIPT_FILE_NAME } from "./build-design.js";
 import type { AgentEvent } from "./events.js";
-import type { Redactor } from "./redact.js";
+import type { Redactor } from "../util/redact.js";
 
 export { TRANSCRIPT_FILE_NAME };
 

@@ -76,13 +76,21 @@ export class CadClient {
    * Call one op. Resolves with the op's result; rejects with CadError (code op_error etc. for
    * model-recoverable failures, `unavailable` when FreeCAD cannot be run at all).
    */
-  call<T = Record<string, unknown>>(op: string, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<T> {
+  call<T = Record<string, unknown>>(
+    op: string,
+    args: Record<string, unknown> = {},
+    options: CallOptions = {},
+  ): Promise<T> {
     const run = this.queue.then(() => this.callNow(op, args, options));
     this.queue = run.catch(() => undefined);
     return run as Promise<T>;
   }
 
-  private async callNow(op: string, args: Record<string, unknown>, options: CallOptions): Promise<Record<string, unknown>> {
+  private async callNow(
+    op: string,
+    args: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<Record<string, unknown>> {
     const timeoutMs = options.timeoutMs ?? this.opts.defaultTimeoutMs ?? 60_000;
     let worker = await this.ensureWorker();
     const started = performance.now();
@@ -93,7 +101,11 @@ export class CadClient {
       const err = e instanceof CadError ? e : new CadError("crashed", String(e));
       if (err.code === "timeout" || err.code === "aborted") {
         await this.recover(`${op} ${err.code}`);
-        throw new CadError(err.code, err.message, "the design was restored to the state before this call; try a simpler operation");
+        throw new CadError(
+          err.code,
+          err.message,
+          "the design was restored to the state before this call; try a simpler operation",
+        );
       }
       // The worker died under us (OOM, external kill, FreeCAD crash): rebuild and try once more.
       await this.recover(`worker died during ${op}`);
@@ -103,7 +115,11 @@ export class CadClient {
       } catch (e2) {
         await this.recover(`worker died again during ${op}`);
         const why = e2 instanceof Error ? e2.message : String(e2);
-        throw new CadError("crashed", `FreeCAD crashed while running '${op}' (${why})`, "the design was restored to the state before this call; this operation crashes FreeCAD, try different arguments");
+        throw new CadError(
+          "crashed",
+          `FreeCAD crashed while running '${op}' (${why})`,
+          "the design was restored to the state before this call; this operation crashes FreeCAD, try different arguments",
+        );
       }
     } finally {
       this.cadMs += performance.now() - started;

@@ -12,10 +12,23 @@ const NAMES = process.platform === "win32" ? ["FreeCADCmd.exe", "freecadcmd.exe"
 
 const KNOWN: string[] =
   process.platform === "darwin"
-    ? ["/Applications/FreeCAD.app/Contents/Resources/bin/FreeCADCmd", "/Applications/FreeCAD.app/Contents/MacOS/FreeCADCmd"]
+    ? [
+        "/Applications/FreeCAD.app/Contents/Resources/bin/FreeCADCmd",
+        "/Applications/FreeCAD.app/Contents/MacOS/FreeCADCmd",
+      ]
     : process.platform === "win32"
-      ? ["C:\\Program Files\\FreeCAD 1.0\\bin\\FreeCADCmd.exe", "C:\\Program Files\\FreeCAD 1.1\\bin\\FreeCADCmd.exe", "C:\\Program Files\\FreeCAD 0.21\\bin\\FreeCADCmd.exe"]
-      : ["/usr/bin/freecadcmd", "/usr/local/bin/freecadcmd", "/snap/bin/freecad.cmd", "/opt/freecad/bin/FreeCADCmd", "/usr/lib/freecad/bin/FreeCADCmd"];
+      ? [
+          "C:\\Program Files\\FreeCAD 1.0\\bin\\FreeCADCmd.exe",
+          "C:\\Program Files\\FreeCAD 1.1\\bin\\FreeCADCmd.exe",
+          "C:\\Program Files\\FreeCAD 0.21\\bin\\FreeCADCmd.exe",
+        ]
+      : [
+          "/usr/bin/freecadcmd",
+          "/usr/local/bin/freecadcmd",
+          "/snap/bin/freecad.cmd",
+          "/opt/freecad/bin/FreeCADCmd",
+          "/usr/lib/freecad/bin/FreeCADCmd",
+        ];
 
 function executable(p: string): boolean {
   try {
@@ -49,7 +62,8 @@ export function freecadInstallHint(): string {
   if (process.platform === "linux") {
     return "install FreeCAD (Debian/Ubuntu: sudo apt-get install --no-install-recommends freecad-python3) or set FREECAD_CMD to its freecadcmd binary";
   }
-  if (process.platform === "darwin") return "install FreeCAD from https://www.freecad.org/downloads.php (or `brew install --cask freecad`) or set FREECAD_CMD to FreeCADCmd";
+  if (process.platform === "darwin")
+    return "install FreeCAD from https://www.freecad.org/downloads.php (or `brew install --cask freecad`) or set FREECAD_CMD to FreeCADCmd";
   return "install FreeCAD from https://www.freecad.org/downloads.php or set FREECAD_CMD to FreeCADCmd.exe";
 }
 

@@ -7,7 +7,19 @@ import path from "node:path";
  * runs model-chosen geometry (and, with --allow-python, model-written code), so it must never
  * see API keys or anything else from the user's environment it does not need.
  */
-const PASS = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "WINDIR", "TEMP", "TMP", "LD_LIBRARY_PATH", "PYTHONHOME"];
+const PASS = [
+  "PATH",
+  "LANG",
+  "LC_ALL",
+  "LC_CTYPE",
+  "TZ",
+  "SYSTEMROOT",
+  "WINDIR",
+  "TEMP",
+  "TMP",
+  "LD_LIBRARY_PATH",
+  "PYTHONHOME",
+];
 
 export interface WorkerEnv {
   env: NodeJS.ProcessEnv;

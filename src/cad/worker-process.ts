@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { packageRoot } from "../config/package-root.js";
+import { packageRoot } from "../util/package-root.js";
 import { CadError, type ReadyMessage, type WorkerReply } from "./protocol.js";
 import { workerEnv } from "./worker-env.js";
 
@@ -82,7 +82,12 @@ export class WorkerProcess {
 
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new CadError("unavailable", `FreeCAD worker did not start within ${this.opts.startTimeoutMs ?? 30_000} ms\n${this.recentLog()}`));
+        reject(
+          new CadError(
+            "unavailable",
+            `FreeCAD worker did not start within ${this.opts.startTimeoutMs ?? 30_000} ms\n${this.recentLog()}`,
+          ),
+        );
         this.kill();
       }, this.opts.startTimeoutMs ?? 30_000);
       const rl = createInterface({ input: replies });
@@ -145,6 +150,7 @@ export class WorkerProcess {
     if (this.pending) return Promise.reject(new CadError("bad_request", "worker busy: calls must be serialised"));
     const id = this.nextId++;
     return new Promise<WorkerReply>((resolve, reject) => {
+      // eslint-disable-next-line prefer-const -- assigned after `done`, which clears it, is defined
       let timer: NodeJS.Timeout | undefined;
       let killTimer: NodeJS.Timeout | undefined;
       const done = (): void => {
@@ -175,7 +181,10 @@ export class WorkerProcess {
           reject(e);
         },
       };
-      timer = setTimeout(() => interrupt("timeout", `FreeCAD did not answer '${op}' within ${timeoutMs} ms`), timeoutMs);
+      timer = setTimeout(
+        () => interrupt("timeout", `FreeCAD did not answer '${op}' within ${timeoutMs} ms`),
+        timeoutMs,
+      );
       if (signal) {
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });

@@ -1,6 +1,6 @@
-import { BatchProgress, type ProgressSnapshot } from "../agent/batch/progress.js";
-import type { BatchEvent } from "../agent/batch/run-batch.js";
-import type { BatchSummary, JobSummary } from "../agent/batch/summary.js";
+import { BatchProgress, type ProgressSnapshot } from "../batch/progress.js";
+import type { BatchEvent } from "../batch/run-batch.js";
+import type { BatchSummary, JobSummary } from "../batch/summary.js";
 
 /**
  * Batch progress on stderr. On a terminal: one status line (done / failed / running, ETA,
@@ -26,7 +26,8 @@ export function duration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-const tokens = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${Math.round(n / 1000)}k` : String(n));
+const tokens = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${Math.round(n / 1000)}k` : String(n);
 const cost = (c: number | null): string => (c === null ? "cost unknown" : `$${c.toFixed(c < 1 ? 4 : 2)}`);
 
 export function statusLine(s: ProgressSnapshot): string {
@@ -38,7 +39,9 @@ export function statusLine(s: ProgressSnapshot): string {
     duration(s.elapsedMs),
     s.etaMs === undefined ? "ETA –" : `ETA ${duration(s.etaMs)}`,
     // Record-only batches have no LLM figures to show.
-    ...(s.inputTokens || s.outputTokens || s.costUsd !== 0 ? [`${tokens(s.inputTokens)} in / ${tokens(s.outputTokens)} out tokens`, cost(s.costUsd)] : []),
+    ...(s.inputTokens || s.outputTokens || s.costUsd !== 0
+      ? [`${tokens(s.inputTokens)} in / ${tokens(s.outputTokens)} out tokens`, cost(s.costUsd)]
+      : []),
   ];
   return `batch: ${bits.join(" · ")}`;
 }
@@ -56,7 +59,10 @@ export function jobLine(j: JobSummary): string {
   return j.error && j.status !== "success" ? `${line}: ${j.error.split("\n")[0]}` : `${line}  → ${j.dir}/`;
 }
 
-export function batchProgress(write: Write, opts: { tty: boolean; width?: () => number; now?: () => number; redrawMs?: number }): BatchProgressRenderer {
+export function batchProgress(
+  write: Write,
+  opts: { tty: boolean; width?: () => number; now?: () => number; redrawMs?: number },
+): BatchProgressRenderer {
   const progress = new BatchProgress(opts.now);
   let drawn = false;
   let timer: NodeJS.Timeout | undefined;
@@ -84,7 +90,9 @@ export function batchProgress(write: Write, opts: { tty: boolean; width?: () => 
       switch (e.type) {
         case "batch-start":
           outDir = e.outDir;
-          println(`batch: ${e.toRun} job${e.toRun === 1 ? "" : "s"} to run${e.resumed ? ` (${e.resumed} already complete, kept)` : ""}, concurrency ${e.concurrency} → ${e.outDir}`);
+          println(
+            `batch: ${e.toRun} job${e.toRun === 1 ? "" : "s"} to run${e.resumed ? ` (${e.resumed} already complete, kept)` : ""}, concurrency ${e.concurrency} → ${e.outDir}`,
+          );
           if (opts.tty && !timer) {
             // ETA and elapsed time move even when no job event arrives.
             timer = setInterval(draw, opts.redrawMs ?? 1000);
@@ -93,14 +101,19 @@ export function batchProgress(write: Write, opts: { tty: boolean; width?: () => 
           break;
         case "job-start":
           started++;
-          if (!opts.tty) println(`start ${e.id} (${e.kind === "brief" ? "brief" : "design record"}, ${started} of ${progress.snapshot().toRun})`);
+          if (!opts.tty)
+            println(
+              `start ${e.id} (${e.kind === "brief" ? "brief" : "design record"}, ${started} of ${progress.snapshot().toRun})`,
+            );
           else draw();
           break;
         case "job-usage":
           draw();
           break;
         case "job-done":
-          println(opts.tty ? jobLine(e.job) : `[${progress.snapshot().done}/${progress.snapshot().toRun}] ${jobLine(e.job)}`);
+          println(
+            opts.tty ? jobLine(e.job) : `[${progress.snapshot().done}/${progress.snapshot().toRun}] ${jobLine(e.job)}`,
+          );
           break;
         case "batch-done":
           if (timer) clearInterval(timer);
@@ -131,10 +144,13 @@ export function finalLines(s: BatchSummary, outDir?: string): string {
   if (c.interrupted) head.push(`${c.interrupted} interrupted`);
   if (c.notRun) head.push(`${c.notRun} not run`);
   if (c.resumed) head.push(`${c.resumed} kept from the earlier run`);
-  const llm = s.jobs.some((j) => j.kind === "brief") ? ` · ${tokens(s.usage.inputTokens)} in / ${tokens(s.usage.outputTokens)} out tokens · ${cost(s.usage.costUsd)}` : "";
+  const llm = s.jobs.some((j) => j.kind === "brief")
+    ? ` · ${tokens(s.usage.inputTokens)} in / ${tokens(s.usage.outputTokens)} out tokens · ${cost(s.usage.costUsd)}`
+    : "";
   const lines = [`batch ${s.interrupted ? "interrupted" : "done"}: ${head.join(", ")} · ${duration(s.totalMs)}${llm}`];
   const bad = s.jobs.filter((j) => j.status !== "success");
-  for (const j of bad.slice(0, 20)) lines.push(`  ${j.status}: ${j.id}${j.error ? ` — ${j.error.split("\n")[0]}` : ""}`);
+  for (const j of bad.slice(0, 20))
+    lines.push(`  ${j.status}: ${j.id}${j.error ? ` — ${j.error.split("\n")[0]}` : ""}`);
   if (bad.length > 20) lines.push(`  … and ${bad.length - 20} more (see summary.json)`);
   if (outDir !== undefined) lines.push(`summary: ${outDir}/summary.json · page: ${outDir}/index.html`);
   return `${lines.join("\n")}\n`;

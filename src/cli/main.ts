@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
-import { packageRoot } from "../config/package-root.js";
+import { packageRoot } from "../util/package-root.js";
 import * as batch from "./commands/batch.js";
 import * as build from "./commands/build.js";
 import * as design from "./commands/design.js";
@@ -12,14 +12,17 @@ import * as keys from "./commands/keys.js";
 import * as mcp from "./commands/mcp.js";
 import * as providers from "./commands/providers.js";
 import * as tools from "./commands/tools.js";
-import { CliError, ExitCode } from "./errors.js";
+import { UserError, ExitCode } from "../util/user-error.js";
 
-const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
+  .version;
 
 export function createProgram(): Command {
   const program = new Command("cadagent")
     .version(version)
-    .description("Design real, parametric CAD parts (STEP / STL / FCStd) from a natural-language brief, with an LLM driving FreeCAD.")
+    .description(
+      "Design real, parametric CAD parts (STEP / STL / FCStd) from a natural-language brief, with an LLM driving FreeCAD.",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
       "after",
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : ExitCode.usage;
       return;
     }
-    if (e instanceof CliError) {
+    if (e instanceof UserError) {
       process.stderr.write(`cadagent: ${e.message}\n`);
       process.exitCode = e.exitCode;
       return;

@@ -1,4 +1,4 @@
-import type { Provider } from "../config/providers.js";
+import type { Provider } from "../llm/providers.js";
 import { createAdapter } from "../llm/create-adapter.js";
 import type { ProtocolAdapter } from "../llm/types.js";
 
@@ -10,7 +10,12 @@ export const REQUEST_IDLE_TIMEOUT_MS = 180_000;
  * protocol has it, streaming unless CADAGENT_STREAM=0 (undocumented: JSON endpoints, for
  * servers without SSE and for tests).
  */
-export function providerAdapter(provider: Provider, baseUrl: string, apiKey: string | undefined, env: NodeJS.ProcessEnv = process.env): ProtocolAdapter {
+export function providerAdapter(
+  provider: Provider,
+  baseUrl: string,
+  apiKey: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ProtocolAdapter {
   return createAdapter({
     protocol: provider.protocol,
     baseUrl,

@@ -1,4 +1,4 @@
-import { CliError, ExitCode } from "./errors.js";
+import { UserError, ExitCode } from "../util/user-error.js";
 
 /** The parts of a TTY stream the hidden prompt needs (process.stdin in practice). */
 export interface SecretInput extends NodeJS.ReadableStream {
@@ -14,12 +14,16 @@ const MAX_LENGTH = 16_384;
  * Enter ends, Backspace / Ctrl-U edit, Ctrl-C cancels (exit 130). Piped: everything until EOF
  * (`printf %s "$KEY" | cadagent keys set openai`). The caller trims and validates.
  */
-export function readSecret(prompt: string, input: SecretInput = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<string> {
+export function readSecret(
+  prompt: string,
+  input: SecretInput = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<string> {
   return input.isTTY && input.setRawMode ? readHidden(prompt, input, output) : readAll(input);
 }
 
-function tooLong(): CliError {
-  return new CliError(`input longer than ${MAX_LENGTH} characters is not an API key`, ExitCode.usage);
+function tooLong(): UserError {
+  return new UserError(`input longer than ${MAX_LENGTH} characters is not an API key`, ExitCode.usage);
 }
 
 function readAll(input: NodeJS.ReadableStream): Promise<string> {
@@ -63,7 +67,7 @@ function readHidden(prompt: string, input: SecretInput, output: NodeJS.WritableS
     const chars: string[] = [];
     // Escape sequences (arrow keys…) arrive as ESC [ params final-byte; they are not key material.
     let escape: "none" | "esc" | "csi" = "none";
-    const finish = (err?: CliError): void => {
+    const finish = (err?: UserError): void => {
       input.removeListener("data", onData);
       input.setRawMode?.(false);
       input.pause();
@@ -82,7 +86,7 @@ function readHidden(prompt: string, input: SecretInput, output: NodeJS.WritableS
           continue;
         }
         if (ch === "\r" || ch === "\n" || ch === "\u0004") return finish();
-        if (ch === "\u0003") return finish(new CliError("cancelled", ExitCode.interrupted));
+        if (ch === "\u0003") return finish(new UserError("cancelled", ExitCode.interrupted));
         if (ch === "\u007f" || ch === "\b") chars.pop();
         else if (ch === "\u0015") chars.length = 0;
         else if (ch === "\u001b") escape = "esc";

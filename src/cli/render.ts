@@ -44,7 +44,9 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
   return (e) => {
     switch (e.type) {
       case "run-start":
-        line(`cadagent: ${e.provider} ${e.model}, up to ${e.maxTurns} turns${e.budgetUsd !== null ? `, budget $${e.budgetUsd}` : ""} → ${e.outDir}`);
+        line(
+          `cadagent: ${e.provider} ${e.model}, up to ${e.maxTurns} turns${e.budgetUsd !== null ? `, budget $${e.budgetUsd}` : ""} → ${e.outDir}`,
+        );
         break;
       case "worker-ready":
         line(`  FreeCAD ${e.freecad || "?"} ready (${e.ms} ms)`);
@@ -57,7 +59,9 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
         midLine = !e.text.endsWith("\n");
         break;
       case "retry":
-        line(`  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${e.message} — retry ${e.attempt + 1}/${e.maxAttempts} in ${seconds(e.delayMs)}`);
+        line(
+          `  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${e.message} — retry ${e.attempt + 1}/${e.maxAttempts} in ${seconds(e.delayMs)}`,
+        );
         break;
       case "tool-call":
         break;
@@ -65,20 +69,31 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
         if (e.ok) {
           const figures = figuresLine(e.figures);
           const sep = e.figures.value !== undefined ? " " : ": ";
-          line(`  → ${e.name}${e.figures.name && e.name !== "finish" ? ` ${e.figures.name}` : ""}${figures ? `${sep}${figures}` : ""}`);
+          line(
+            `  → ${e.name}${e.figures.name && e.name !== "finish" ? ` ${e.figures.name}` : ""}${figures ? `${sep}${figures}` : ""}`,
+          );
         } else {
           line(`  ✗ ${e.name}: ${e.error?.message ?? "failed"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`);
         }
         break;
       }
       case "notice":
-        line(e.kind === "finish-now" ? "  (last turn: asking the model to finish)" : "  (no finish yet: asking the model to continue)");
+        line(
+          e.kind === "finish-now"
+            ? "  (last turn: asking the model to finish)"
+            : "  (no finish yet: asking the model to continue)",
+        );
         break;
       case "review": {
         const r = e.review;
-        const check = r.ok === null ? "check_design unavailable" : r.ok ? "check_design ok" : "check_design found problems";
+        const check =
+          r.ok === null ? "check_design unavailable" : r.ok ? "check_design ok" : "check_design found problems";
         const warn = r.warnings.length ? ` (${r.warnings.length} warning${r.warnings.length > 1 ? "s" : ""})` : "";
-        line(r.outcome === "failed" ? `  review skipped: ${r.error ?? "failed"}` : `  review: ${check}${warn}${r.image ? ", picture sent" : ""}; asking the model to compare with the brief`);
+        line(
+          r.outcome === "failed"
+            ? `  review skipped: ${r.error ?? "failed"}`
+            : `  review: ${check}${warn}${r.image ? ", picture sent" : ""}; asking the model to compare with the brief`,
+        );
         break;
       }
       case "worker-restart":
@@ -109,10 +124,17 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
 /** The closing lines: parts, files, totals, and the status with its reason. */
 export function formatReport(r: RunReport, outDir: string): string {
   const lines: string[] = [];
-  for (const p of r.parts) lines.push(`  part ${p.name}: volume ${fmt(p.volume, 3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
+  for (const p of r.parts)
+    lines.push(
+      `  part ${p.name}: volume ${fmt(p.volume, 3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`,
+    );
   const cost = r.usage?.costUsd === null || r.usage === null ? "cost unknown" : `$${r.usage.costUsd.toFixed(4)}`;
-  const tokens = r.usage ? `${r.usage.inputTokens} in / ${r.usage.outputTokens} out${r.usage.cacheReadTokens ? ` / ${r.usage.cacheReadTokens} cached` : ""} tokens` : "";
-  lines.push(`  ${r.turns} turns, ${r.toolCalls} tool calls (${r.toolErrors} errors), ${tokens}, ${cost}, ${seconds(r.timing.totalMs)}`);
+  const tokens = r.usage
+    ? `${r.usage.inputTokens} in / ${r.usage.outputTokens} out${r.usage.cacheReadTokens ? ` / ${r.usage.cacheReadTokens} cached` : ""} tokens`
+    : "";
+  lines.push(
+    `  ${r.turns} turns, ${r.toolCalls} tool calls (${r.toolErrors} errors), ${tokens}, ${cost}, ${seconds(r.timing.totalMs)}`,
+  );
   if (r.status === "success") lines.push(`done: ${Object.values(r.files).join(", ")} in ${outDir}`);
   else lines.push(`${r.status}: ${r.error ?? "unknown error"}\n  saved so far: ${outDir}`);
   return `${lines.join("\n")}\n`;

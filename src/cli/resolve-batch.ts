@@ -1,12 +1,12 @@
 import path from "node:path";
-import type { BatchJob } from "../agent/batch/jobs.js";
+import type { BatchJob } from "../batch/jobs.js";
 import { findFreecad, freecadInstallHint } from "../cad/find-freecad.js";
 import { loadConfig, mergeFlags, type ConfigFlags } from "../config/load.js";
-import { requireProvider } from "../config/provider-id.js";
-import { loadProviders, modelPrice, type Provider } from "../config/providers.js";
+import { requireProvider } from "../llm/provider-id.js";
+import { loadProviders, modelPrice, type Provider } from "../llm/providers.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { keyHelp, lookupKey, type ResolvedKey } from "../keys/key-store.js";
-import { CliError, ExitCode } from "./errors.js";
+import { UserError, ExitCode } from "../util/user-error.js";
 import { pickProvider, resolveBaseUrl, timestamp } from "./resolve-run.js";
 
 /**
@@ -44,7 +44,12 @@ const list = (jobs: readonly BatchJob[]): string => {
   return jobs.length > 8 ? `${ids.join(", ")} and ${jobs.length - 8} more` : ids.join(", ");
 };
 
-export async function resolveBatch(jobs: readonly BatchJob[], flags: BatchFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ResolvedBatch> {
+export async function resolveBatch(
+  jobs: readonly BatchJob[],
+  flags: BatchFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<ResolvedBatch> {
   const catalog = loadProviders();
   const config = mergeFlags(loadConfig({ env, cwd, providers: catalog }), flags, { env, cwd, providers: catalog });
   const briefJobs = jobs.filter((j) => j.kind === "brief");
@@ -58,8 +63,8 @@ export async function resolveBatch(jobs: readonly BatchJob[], flags: BatchFlags,
     try {
       batchProvider = await pickProvider(catalog, config, env);
     } catch (e) {
-      if (!(e instanceof CliError)) throw e;
-      throw new CliError(`jobs ${list(unnamed)} name no provider, and ${e.message}`, ExitCode.usage);
+      if (!(e instanceof UserError)) throw e;
+      throw new UserError(`jobs ${list(unnamed)} name no provider, and ${e.message}`, ExitCode.usage);
     }
   }
 
@@ -68,14 +73,19 @@ export async function resolveBatch(jobs: readonly BatchJob[], flags: BatchFlags,
   for (const job of briefJobs) {
     let provider: Provider;
     try {
-      provider = job.provider !== undefined ? requireProvider(job.provider, catalog, `provider in ${job.where}`) : (batchProvider as Provider);
+      provider =
+        job.provider !== undefined
+          ? requireProvider(job.provider, catalog, `provider in ${job.where}`)
+          : (batchProvider as Provider);
     } catch (e) {
-      if (!(e instanceof CliError)) throw e;
+      if (!(e instanceof UserError)) throw e;
       problems.push(e.message);
       continue;
     }
     // -m belongs to the batch provider: a job naming another provider gets that one's default.
-    const model = job.model ?? (provider.id === batchProvider?.id ? (config.model ?? provider.defaultModel) : provider.defaultModel);
+    const model =
+      job.model ??
+      (provider.id === batchProvider?.id ? (config.model ?? provider.defaultModel) : provider.defaultModel);
     briefs.set(job.id, { provider: provider.id, model });
     const entry = byProvider.get(provider.id) ?? { provider, jobs: [] };
     entry.jobs.push(job);
@@ -85,7 +95,9 @@ export async function resolveBatch(jobs: readonly BatchJob[], flags: BatchFlags,
   // --base-url is for the batch provider; without -p it is only unambiguous for a single provider.
   let baseUrlFor = batchProvider?.id;
   if (flags.baseUrl !== undefined && !config.provider && byProvider.size > 1) {
-    problems.push(`--base-url is ambiguous: the jobs use providers ${[...byProvider.keys()].join(", ")}; add -p <provider> to say which one it is for (the others use their *_BASE_URL variables)`);
+    problems.push(
+      `--base-url is ambiguous: the jobs use providers ${[...byProvider.keys()].join(", ")}; add -p <provider> to say which one it is for (the others use their *_BASE_URL variables)`,
+    );
   } else if (flags.baseUrl !== undefined && !config.provider && byProvider.size === 1) {
     baseUrlFor = [...byProvider.keys()][0];
   }
@@ -96,14 +108,19 @@ export async function resolveBatch(jobs: readonly BatchJob[], flags: BatchFlags,
     try {
       baseUrl = resolveBaseUrl(provider, provider.id === baseUrlFor ? flags.baseUrl : undefined, env);
     } catch (e) {
-      if (!(e instanceof CliError)) throw e;
+      if (!(e instanceof UserError)) throw e;
       problems.push(e.message);
       continue;
     }
     const lookup = await lookupKey(provider, { env, apiKeysFile: config.apiKeysFile });
     if (!lookup.found && provider.keyRequired) {
-      const why = lookup.keychain && !lookup.keychain.available ? ` (the OS keychain is unavailable: ${lookup.keychain.reason})` : "";
-      problems.push(`no API key for ${provider.name}, needed by ${users.length === 1 ? "job" : `${users.length} jobs:`} ${list(users)}: ${keyHelp(provider, config.apiKeysFile)}${why}`);
+      const why =
+        lookup.keychain && !lookup.keychain.available
+          ? ` (the OS keychain is unavailable: ${lookup.keychain.reason})`
+          : "";
+      problems.push(
+        `no API key for ${provider.name}, needed by ${users.length === 1 ? "job" : `${users.length} jobs:`} ${list(users)}: ${keyHelp(provider, config.apiKeysFile)}${why}`,
+      );
     }
     providers.set(provider.id, { provider, baseUrl, key: lookup.found });
   }
@@ -118,13 +135,15 @@ export async function resolveBatch(jobs: readonly BatchJob[], flags: BatchFlags,
       unpriced.set(k, [...(unpriced.get(k) ?? []), job]);
     }
     for (const [k, users] of unpriced) {
-      problems.push(`--budget needs the price of ${k} (jobs ${list(users)}), which providers/${k.split("/")[0]}.json does not list; drop --budget or add the model's prices`);
+      problems.push(
+        `--budget needs the price of ${k} (jobs ${list(users)}), which providers/${k.split("/")[0]}.json does not list; drop --budget or add the model's prices`,
+      );
     }
   }
-  if (problems.length) throw new CliError(problems.join("\n"), ExitCode.usage);
+  if (problems.length) throw new UserError(problems.join("\n"), ExitCode.usage);
 
   const freecad = findFreecad(env, config.freecadPath);
-  if (!freecad) throw new CliError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
+  if (!freecad) throw new UserError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
   return {
     config,
     outDir: config.out ?? path.join(config.outDir, `batch-${timestamp(new Date())}`),

@@ -1,11 +1,11 @@
 import path from "node:path";
 import { findFreecad, freecadInstallHint } from "../cad/find-freecad.js";
 import { loadConfig, mergeFlags, type ConfigFlags } from "../config/load.js";
-import { requireProvider } from "../config/provider-id.js";
-import { loadProviders, modelPrice, type Provider } from "../config/providers.js";
+import { requireProvider } from "../llm/provider-id.js";
+import { loadProviders, modelPrice, type Provider } from "../llm/providers.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { listKeys, requireKey, type ResolvedKey } from "../keys/key-store.js";
-import { CliError, ExitCode } from "./errors.js";
+import { UserError, ExitCode } from "../util/user-error.js";
 
 /**
  * Everything a design run needs from flags, environment, config files and the key store,
@@ -38,23 +38,31 @@ export interface ResolvedRun {
 /** When nothing chose a provider, the first of these with a key is used. */
 const PREFERRED = ["anthropic", "openai", "gemini", "openrouter"];
 
-export async function resolveRun(brief: string, flags: DesignFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ResolvedRun> {
-  if (!brief.trim()) throw new CliError('the brief is empty: cadagent "<what to design>"', ExitCode.usage);
-  if (flags.json && flags.events) throw new CliError("--json and --events both write to stdout: use one of them", ExitCode.usage);
+export async function resolveRun(
+  brief: string,
+  flags: DesignFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<ResolvedRun> {
+  if (!brief.trim()) throw new UserError('the brief is empty: cadagent "<what to design>"', ExitCode.usage);
+  if (flags.json && flags.events)
+    throw new UserError("--json and --events both write to stdout: use one of them", ExitCode.usage);
   const providers = loadProviders();
   const config = mergeFlags(loadConfig({ env, cwd, providers }), flags, { env, cwd, providers });
-  const provider = config.provider ? requireProvider(config.provider, providers) : await pickProvider(providers, config, env);
+  const provider = config.provider
+    ? requireProvider(config.provider, providers)
+    : await pickProvider(providers, config, env);
   const model = config.model ?? provider.defaultModel;
   const baseUrl = resolveBaseUrl(provider, flags.baseUrl, env);
   const key = await requireKey(provider, { env, apiKeysFile: config.apiKeysFile });
   if (config.budgetUsd !== undefined && !modelPrice(provider, model)) {
-    throw new CliError(
+    throw new UserError(
       `--budget needs the price of ${provider.id}/${model}, which providers/${provider.id}.json does not list (priced models: ${provider.models.map((m) => m.id).join(", ") || "none"}); drop --budget or add the model's prices`,
       ExitCode.usage,
     );
   }
   const freecad = findFreecad(env, config.freecadPath);
-  if (!freecad) throw new CliError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
+  if (!freecad) throw new UserError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
   return {
     config,
     provider,
@@ -68,14 +76,21 @@ export async function resolveRun(brief: string, flags: DesignFlags, env: NodeJS.
 }
 
 /** The first provider (preferred ones first) that has a key anywhere; a usage error when none has. */
-export async function pickProvider(providers: readonly Provider[], config: ResolvedConfig, env: NodeJS.ProcessEnv): Promise<Provider> {
-  const ordered = [...PREFERRED.map((id) => providers.find((p) => p.id === id)).filter((p): p is Provider => p !== undefined), ...providers.filter((p) => !PREFERRED.includes(p.id))];
+export async function pickProvider(
+  providers: readonly Provider[],
+  config: ResolvedConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<Provider> {
+  const ordered = [
+    ...PREFERRED.map((id) => providers.find((p) => p.id === id)).filter((p): p is Provider => p !== undefined),
+    ...providers.filter((p) => !PREFERRED.includes(p.id)),
+  ];
   const listing = await listKeys(ordered, { env, apiKeysFile: config.apiKeysFile });
   const withKey = listing.entries.find((e) => e.source !== undefined && e.keyRequired);
   const chosen = withKey && ordered.find((p) => p.id === withKey.provider);
   if (chosen) return chosen;
   const vars = ordered.filter((p) => PREFERRED.includes(p.id)).flatMap((p) => p.keyEnv.slice(0, 1));
-  throw new CliError(
+  throw new UserError(
     `no provider has an API key. Set one of ${vars.join(", ")}, or run \`cadagent keys set <provider>\` (key on stdin, stored in the OS keychain), or add {"<provider>": "<key>"} to ${config.apiKeysFile} (chmod 600); then pick it with -p <provider> (see \`cadagent providers\`)`,
     ExitCode.usage,
   );
@@ -84,15 +99,26 @@ export async function pickProvider(providers: readonly Provider[], config: Resol
 /** `--base-url` > the provider's base-URL variables > the catalog's URL. */
 export function resolveBaseUrl(provider: Provider, flag: string | undefined, env: NodeJS.ProcessEnv): string {
   const fromEnv = provider.baseUrlEnv.map((name) => ({ name, value: env[name]?.trim() })).find((x) => x.value);
-  const [where, url] = flag !== undefined ? ["--base-url", flag.trim()] : fromEnv ? [fromEnv.name, fromEnv.value ?? ""] : [`providers/${provider.id}.json`, provider.baseUrl];
+  const [where, url] =
+    flag !== undefined
+      ? ["--base-url", flag.trim()]
+      : fromEnv
+        ? [fromEnv.name, fromEnv.value ?? ""]
+        : [`providers/${provider.id}.json`, provider.baseUrl];
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new CliError(`invalid ${where} ${JSON.stringify(url)}: expected an http(s) URL such as ${provider.baseUrl}`, ExitCode.usage);
+    throw new UserError(
+      `invalid ${where} ${JSON.stringify(url)}: expected an http(s) URL such as ${provider.baseUrl}`,
+      ExitCode.usage,
+    );
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new CliError(`invalid ${where} ${JSON.stringify(url)}: expected an http(s) URL such as ${provider.baseUrl}`, ExitCode.usage);
+    throw new UserError(
+      `invalid ${where} ${JSON.stringify(url)}: expected an http(s) URL such as ${provider.baseUrl}`,
+      ExitCode.usage,
+    );
   }
   return url.replace(/\/+$/, "");
 }

@@ -1,16 +1,22 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../agent/outputs.js";
-import { CliError, ExitCode } from "../cli/errors.js";
+import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../util/export-formats.js";
+import { UserError, ExitCode } from "../util/user-error.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { lineColumn, offsetOfPath, scanJson, type JsonPath } from "../util/json-locate.js";
 import { API_KEYS_FILE, cadagentHome, expandHome, PROJECT_CONFIG_FILE, USER_CONFIG_FILE } from "./paths.js";
-import { loadProviders, type Provider } from "./providers.js";
-import { CONFIG_KEYS, ConfigFileSchema, EXPECTED, type ConfigKey, type ConfigSource, type ResolvedConfig } from "./schema.js";
+import {
+  CONFIG_KEYS,
+  ConfigFileSchema,
+  EXPECTED,
+  type ConfigKey,
+  type ConfigSource,
+  type ResolvedConfig,
+} from "./schema.js";
 
 /**
  * Settings precedence: flags > environment > project ./cadagent.config.json > user
- * <CADAGENT_HOME>/config.json > defaults. Every bad value is a CliError (exit 2) naming the
+ * <CADAGENT_HOME>/config.json > defaults. Every bad value is a UserError (exit 2) naming the
  * file (and line), variable or flag, the key, and what is expected.
  */
 
@@ -31,11 +37,19 @@ const NUMERIC: ReadonlySet<ConfigKey> = new Set(["maxTurns", "budgetUsd", "timeo
 
 export const DEFAULT_MAX_TURNS = 30;
 
+/** What config needs to know of a catalog entry. */
+export interface KnownProvider {
+  id: string;
+}
+
 export interface LoadConfigOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Catalog to check `provider` against; default providers/*.json. */
-  providers?: readonly Provider[];
+  /**
+   * The provider catalog to check `provider` against (llm/providers.ts loads it; config sits
+   * below llm, so the caller hands it in), or a function that loads it when first needed.
+   */
+  providers: readonly KnownProvider[] | (() => readonly KnownProvider[]);
 }
 
 /** Values of one layer after validation; paths already absolute. */
@@ -65,7 +79,7 @@ function show(v: unknown): string {
 }
 
 function fail(messages: string[]): never {
-  throw new CliError(messages.join("\n"), ExitCode.usage);
+  throw new UserError(messages.join("\n"), ExitCode.usage);
 }
 
 /**
@@ -79,7 +93,11 @@ function resolvePath(p: string, baseDir: string, env: NodeJS.ProcessEnv, keepBar
 }
 
 /** Validate one key's raw value and normalise it; returns an error line or the value. */
-function checkKey(key: ConfigKey, raw: unknown, ctx: { baseDir: string; env: NodeJS.ProcessEnv; providers: () => readonly Provider[] }): { ok: true; value: Values[ConfigKey] } | { ok: false; why: string } {
+function checkKey(
+  key: ConfigKey,
+  raw: unknown,
+  ctx: { baseDir: string; env: NodeJS.ProcessEnv; providers: () => readonly KnownProvider[] },
+): { ok: true; value: Values[ConfigKey] } | { ok: false; why: string } {
   const parsed = ConfigFileSchema.shape[key].safeParse(raw);
   if (!parsed.success) return { ok: false, why: `must be ${EXPECTED[key]}, got ${show(raw)}` };
   const v = parsed.data;
@@ -95,7 +113,10 @@ function checkKey(key: ConfigKey, raw: unknown, ctx: { baseDir: string; env: Nod
       const ids = ctx.providers().map((p) => p.id);
       if (typeof v === "string" && !ids.includes(v)) {
         const guess = didYouMean(v, ids);
-        return { ok: false, why: `must be a known provider id, got ${show(v)}${guess ? ` (did you mean "${guess}"?)` : ""}; known: ${ids.join(", ")}` };
+        return {
+          ok: false,
+          why: `must be a known provider id, got ${show(v)}${guess ? ` (did you mean "${guess}"?)` : ""}; known: ${ids.join(", ")}`,
+        };
       }
       return { ok: true, value: v as string };
     }
@@ -114,7 +135,12 @@ function setValue(values: Values, key: ConfigKey, value: Values[ConfigKey]): voi
 }
 
 /** Parse one config file; undefined when it does not exist. */
-function readLayer(file: string, source: ConfigSource, env: NodeJS.ProcessEnv, providers: () => readonly Provider[]): Layer | undefined {
+function readLayer(
+  file: string,
+  source: ConfigSource,
+  env: NodeJS.ProcessEnv,
+  providers: () => readonly KnownProvider[],
+): Layer | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -125,8 +151,12 @@ function readLayer(file: string, source: ConfigSource, env: NodeJS.ProcessEnv, p
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const scan = scanJson(text);
-  if (!scan.ok) fail([`invalid config ${file}:${lineColumn(text, scan.problem.offset).line}: invalid JSON: ${scan.problem.reason}`]);
-  const where: Where = (key, p = [key]) => `invalid config ${file}:${lineColumn(text, offsetOfPath(scan.offsets, p)).line}: "${key}"`;
+  if (!scan.ok)
+    fail([
+      `invalid config ${file}:${lineColumn(text, scan.problem.offset).line}: invalid JSON: ${scan.problem.reason}`,
+    ]);
+  const where: Where = (key, p = [key]) =>
+    `invalid config ${file}:${lineColumn(text, offsetOfPath(scan.offsets, p)).line}: "${key}"`;
   const data: unknown = JSON.parse(text);
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     fail([`invalid config ${file}: expected an object like {"provider": "anthropic", "maxTurns": 30}`]);
@@ -136,7 +166,9 @@ function readLayer(file: string, source: ConfigSource, env: NodeJS.ProcessEnv, p
   for (const [key, raw] of Object.entries(data)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
       const guess = didYouMean(key, CONFIG_KEYS);
-      errors.push(`${where(key)}: unknown key${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${CONFIG_KEYS.join(", ")}`);
+      errors.push(
+        `${where(key)}: unknown key${guess ? ` (did you mean "${guess}"?)` : ""}; known keys: ${CONFIG_KEYS.join(", ")}`,
+      );
       continue;
     }
     const k = key as ConfigKey;
@@ -155,7 +187,7 @@ function fromString(key: ConfigKey, s: string): unknown {
   return s.trim() !== "" && Number.isFinite(n) ? n : s;
 }
 
-function envLayer(env: NodeJS.ProcessEnv, cwd: string, providers: () => readonly Provider[]): Layer {
+function envLayer(env: NodeJS.ProcessEnv, cwd: string, providers: () => readonly KnownProvider[]): Layer {
   const values: Values = {};
   const errors: string[] = [];
   for (const key of CONFIG_KEYS) {
@@ -170,8 +202,16 @@ function envLayer(env: NodeJS.ProcessEnv, cwd: string, providers: () => readonly
   return { source: "env", values };
 }
 
-function defaults(cwd: string, home: string): Required<Pick<Values, "outDir" | "formats" | "maxTurns" | "apiKeysFile">> {
-  return { outDir: path.join(cwd, "cadagent-out"), formats: [...DEFAULT_FORMATS], maxTurns: DEFAULT_MAX_TURNS, apiKeysFile: path.join(home, API_KEYS_FILE) };
+function defaults(
+  cwd: string,
+  home: string,
+): Required<Pick<Values, "outDir" | "formats" | "maxTurns" | "apiKeysFile">> {
+  return {
+    outDir: path.join(cwd, "cadagent-out"),
+    formats: [...DEFAULT_FORMATS],
+    maxTurns: DEFAULT_MAX_TURNS,
+    apiKeysFile: path.join(home, API_KEYS_FILE),
+  };
 }
 
 /** Merge the layers (later wins) into a ResolvedConfig. */
@@ -206,14 +246,13 @@ function merge(home: string, cwd: string, layers: Layer[], files: ResolvedConfig
 
 /**
  * Load settings from defaults, `<CADAGENT_HOME>/config.json`, `<cwd>/cadagent.config.json`
- * and the environment (flags come on top through mergeFlags). Throws CliError (exit 2) on any
+ * and the environment (flags come on top through mergeFlags). Throws UserError (exit 2) on any
  * bad file or value.
  */
-export function loadConfig(opts: LoadConfigOptions = {}): ResolvedConfig {
+export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const env = opts.env ?? process.env;
-  let catalog: readonly Provider[] | undefined = opts.providers;
-  const providers = (): readonly Provider[] => (catalog ??= loadProviders());
+  const providers = lazyCatalog(opts.providers);
   const home = cadagentHome(env);
   const userFile = path.join(home, USER_CONFIG_FILE);
   const projectFile = path.join(cwd, PROJECT_CONFIG_FILE);
@@ -221,7 +260,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): ResolvedConfig {
   // The project file may be the user file when cwd is CADAGENT_HOME; read it once.
   const project = projectFile === userFile ? undefined : readLayer(projectFile, "project", env, providers);
   const layers = [user, project, envLayer(env, cwd, providers)].filter((l): l is Layer => l !== undefined);
-  return merge(home, cwd, layers, { user: { path: userFile, loaded: user !== undefined }, project: { path: projectFile, loaded: project !== undefined } });
+  return merge(home, cwd, layers, {
+    user: { path: userFile, loaded: user !== undefined },
+    project: { path: projectFile, loaded: project !== undefined },
+  });
 }
 
 /** Command-line flags as commander hands them over (numbers may still be strings). */
@@ -248,12 +290,11 @@ const FLAG_KEYS: ReadonlyArray<[keyof ConfigFlags, ConfigKey | "out", string]> =
   ["timeout", "timeoutSeconds", "--timeout"],
 ];
 
-/** The config with flags applied on top (flags win). Throws CliError (exit 2) naming the flag. */
-export function mergeFlags(config: ResolvedConfig, flags: ConfigFlags, opts: LoadConfigOptions = {}): ResolvedConfig {
+/** The config with flags applied on top (flags win). Throws UserError (exit 2) naming the flag. */
+export function mergeFlags(config: ResolvedConfig, flags: ConfigFlags, opts: LoadConfigOptions): ResolvedConfig {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const env = opts.env ?? process.env;
-  let catalog: readonly Provider[] | undefined = opts.providers;
-  const providers = (): readonly Provider[] => (catalog ??= loadProviders());
+  const providers = lazyCatalog(opts.providers);
   const out: ResolvedConfig = { ...config, sources: { ...config.sources } };
   const errors: string[] = [];
   for (const [flag, key, name] of FLAG_KEYS) {
@@ -277,4 +318,10 @@ export function mergeFlags(config: ResolvedConfig, flags: ConfigFlags, opts: Loa
   }
   if (errors.length) fail(errors);
   return out;
+}
+
+function lazyCatalog(given: LoadConfigOptions["providers"]): () => readonly KnownProvider[] {
+  if (typeof given !== "function") return () => given;
+  let catalog: readonly KnownProvider[] | undefined;
+  return () => (catalog ??= given());
 }

@@ -16,11 +16,15 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.P
  * cadagent's config folder: `CADAGENT_HOME`, else the platform's config dir
  * (XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on macOS, %APPDATA% on Windows).
  */
-export function cadagentHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function cadagentHome(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const explicit = env.CADAGENT_HOME;
   if (explicit) return path.resolve(expandHome(explicit, env, platform));
   const home = homeDir(env, platform);
-  if (platform === "win32") return path.win32.join(env.APPDATA ?? path.win32.join(home, "AppData", "Roaming"), "cadagent");
+  if (platform === "win32")
+    return path.win32.join(env.APPDATA ?? path.win32.join(home, "AppData", "Roaming"), "cadagent");
   if (platform === "darwin") return path.posix.join(home, "Library", "Application Support", "cadagent");
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
   const xdg = env.XDG_CONFIG_HOME;
@@ -28,9 +32,14 @@ export function cadagentHome(env: NodeJS.ProcessEnv = process.env, platform: Nod
 }
 
 /** `~` and `~/x` mean the home folder (shells expand them, JSON files and env vars do not). */
-export function expandHome(p: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function expandHome(
+  p: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (p === "~") return homeDir(env, platform);
-  if (p.startsWith("~/") || (platform === "win32" && p.startsWith("~\\"))) return path.join(homeDir(env, platform), p.slice(2));
+  if (p.startsWith("~/") || (platform === "win32" && p.startsWith("~\\")))
+    return path.join(homeDir(env, platform), p.slice(2));
   return p;
 }
 

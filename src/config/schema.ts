@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ExportFormat } from "../agent/outputs.js";
+import type { ExportFormat } from "../util/export-formats.js";
 
 /**
  * cadagent's settings: `<CADAGENT_HOME>/config.json` (user), `./cadagent.config.json`
@@ -8,7 +8,17 @@ import type { ExportFormat } from "../agent/outputs.js";
  * is worse than a refusal.
  */
 
-export const CONFIG_KEYS = ["provider", "model", "outDir", "formats", "maxTurns", "budgetUsd", "timeoutSeconds", "freecadPath", "apiKeysFile"] as const;
+export const CONFIG_KEYS = [
+  "provider",
+  "model",
+  "outDir",
+  "formats",
+  "maxTurns",
+  "budgetUsd",
+  "timeoutSeconds",
+  "freecadPath",
+  "apiKeysFile",
+] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** What each key expects, in words, for error messages. */
@@ -26,7 +36,10 @@ export const EXPECTED: Record<ConfigKey, string> = {
 
 /** One config file (or the CADAGENT_* variables, once converted). Every key is optional. */
 export const ConfigFileSchema = z.strictObject({
-  provider: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  provider: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .optional(),
   model: z.string().min(1).optional(),
   outDir: z.string().min(1).optional(),
   formats: z.union([z.array(z.string()).min(1), z.string().min(1)]).optional(),

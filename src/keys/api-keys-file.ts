@@ -44,7 +44,11 @@ export function readApiKeysFile(file: string, platform: NodeJS.Platform = proces
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const scan = scanJson(text);
   if (!scan.ok) {
-    return { status: "invalid", path: file, reason: `${file}:${lineColumn(text, scan.problem.offset).line}: invalid JSON: ${scan.problem.reason}` };
+    return {
+      status: "invalid",
+      path: file,
+      reason: `${file}:${lineColumn(text, scan.problem.offset).line}: invalid JSON: ${scan.problem.reason}`,
+    };
   }
   const data: unknown = JSON.parse(text);
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -56,7 +60,11 @@ export function readApiKeysFile(file: string, platform: NodeJS.Platform = proces
     if (typeof value !== "string") {
       // Never echo the value: it may be a key pasted in the wrong shape.
       const line = lineColumn(text, offsetOfPath(scan.offsets, [name])).line;
-      return { status: "invalid", path: file, reason: `${file}:${line}: "${name}" must be a string (the API key), got ${value === null ? "null" : typeof value}` };
+      return {
+        status: "invalid",
+        path: file,
+        reason: `${file}:${line}: "${name}" must be a string (the API key), got ${value === null ? "null" : typeof value}`,
+      };
     }
     const key = value.trim();
     if (key.length > 0) keys.set(name, key);

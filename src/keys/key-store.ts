@@ -1,9 +1,21 @@
-import { CliError, ExitCode } from "../cli/errors.js";
+import { UserError, ExitCode } from "../util/user-error.js";
 import { defaultApiKeysFile } from "../config/paths.js";
-import type { Provider } from "../config/providers.js";
 import { readApiKeysFile, type ApiKeysFile } from "./api-keys-file.js";
 import { KEYCHAIN_SERVICE, osKeychain, type Keychain } from "./keychain.js";
 import { maskKey } from "./mask-key.js";
+
+/**
+ * What the key store needs to know of a provider. The catalog's `Provider` (llm/providers.ts)
+ * has these fields; the keys layer sits below llm and so names only what it reads.
+ */
+export interface KeyOwner {
+  id: string;
+  name: string;
+  /** Environment variables holding the key, in order of precedence. */
+  keyEnv: readonly string[];
+  /** False for local servers such as Ollama that take no key. */
+  keyRequired: boolean;
+}
 
 /**
  * Where API keys come from, in precedence order (CLI.md): the provider's environment
@@ -48,7 +60,7 @@ function fileOf(opts: KeyStoreOptions): string {
   return opts.apiKeysFile ?? defaultApiKeysFile(opts.env ?? process.env);
 }
 
-function fromEnv(provider: Provider, env: NodeJS.ProcessEnv): ResolvedKey | undefined {
+function fromEnv(provider: KeyOwner, env: NodeJS.ProcessEnv): ResolvedKey | undefined {
   for (const name of provider.keyEnv) {
     const v = env[name]?.trim();
     if (v) return { key: v, source: "env", detail: name };
@@ -61,16 +73,18 @@ function keychainDetail(keychain: Keychain, account: string): string {
 }
 
 /** The file's problem as a usage error (exit 2), like ssh refusing a readable private key. */
-function fileError(file: ApiKeysFile): CliError | undefined {
-  return file.status === "refused" || file.status === "invalid" ? new CliError(file.reason, ExitCode.usage) : undefined;
+function fileError(file: ApiKeysFile): UserError | undefined {
+  return file.status === "refused" || file.status === "invalid"
+    ? new UserError(file.reason, ExitCode.usage)
+    : undefined;
 }
 
 /**
  * Look a provider's key up through every source in precedence order, stopping at the first
- * hit. Throws CliError (exit 2) only when it has to read api_keys.json and the file is refused
+ * hit. Throws UserError (exit 2) only when it has to read api_keys.json and the file is refused
  * (group/other-accessible) or invalid.
  */
-export async function lookupKey(provider: Provider, opts: KeyStoreOptions = {}): Promise<KeyLookup> {
+export async function lookupKey(provider: KeyOwner, opts: KeyStoreOptions = {}): Promise<KeyLookup> {
   const env = opts.env ?? process.env;
   const envKey = fromEnv(provider, env);
   if (envKey) return { found: envKey, keychain: undefined, file: undefined };
@@ -78,7 +92,12 @@ export async function lookupKey(provider: Provider, opts: KeyStoreOptions = {}):
   const read = await keychain.read([provider.id]);
   const state: KeychainState = read.ok ? { available: true } : { available: false, reason: read.reason };
   const stored = read.ok ? read.values.get(provider.id) : undefined;
-  if (stored) return { found: { key: stored, source: "keychain", detail: keychainDetail(keychain, provider.id) }, keychain: state, file: undefined };
+  if (stored)
+    return {
+      found: { key: stored, source: "keychain", detail: keychainDetail(keychain, provider.id) },
+      keychain: state,
+      file: undefined,
+    };
   const file = readApiKeysFile(fileOf(opts));
   const err = fileError(file);
   if (err) throw err;
@@ -87,32 +106,40 @@ export async function lookupKey(provider: Provider, opts: KeyStoreOptions = {}):
 }
 
 /** The provider's key and its source, or undefined when none is configured anywhere. */
-export async function resolveKey(provider: Provider, opts: KeyStoreOptions = {}): Promise<ResolvedKey | undefined> {
+export async function resolveKey(provider: KeyOwner, opts: KeyStoreOptions = {}): Promise<ResolvedKey | undefined> {
   return (await lookupKey(provider, opts)).found;
 }
 
 /** How to give cadagent a key for this provider (for error messages). */
-export function keyHelp(provider: Provider, apiKeysFile: string): string {
+export function keyHelp(provider: KeyOwner, apiKeysFile: string): string {
   const vars = provider.keyEnv.length ? `set ${provider.keyEnv.join(" or ")}, ` : "";
   return `${vars}run \`cadagent keys set ${provider.id}\` (key on stdin, stored in the OS keychain), or add "${provider.id}" to ${apiKeysFile} (chmod 600)`;
 }
 
 /**
  * What a design run calls: the key, or undefined for a keyless provider (Ollama) without one,
- * or a CliError (exit 2) saying how to add a key — including why the keychain did not help.
+ * or a UserError (exit 2) saying how to add a key — including why the keychain did not help.
  */
-export async function requireKey(provider: Provider, opts: KeyStoreOptions = {}): Promise<ResolvedKey | undefined> {
+export async function requireKey(provider: KeyOwner, opts: KeyStoreOptions = {}): Promise<ResolvedKey | undefined> {
   const lookup = await lookupKey(provider, opts);
   if (lookup.found || !provider.keyRequired) return lookup.found;
-  const why = lookup.keychain && !lookup.keychain.available ? `\n(the OS keychain is unavailable: ${lookup.keychain.reason})` : "";
-  throw new CliError(`no API key for ${provider.name}: ${keyHelp(provider, fileOf(opts))}${why}`, ExitCode.usage);
+  const why =
+    lookup.keychain && !lookup.keychain.available
+      ? `\n(the OS keychain is unavailable: ${lookup.keychain.reason})`
+      : "";
+  throw new UserError(`no API key for ${provider.name}: ${keyHelp(provider, fileOf(opts))}${why}`, ExitCode.usage);
 }
 
 /** Trimmed key, or a usage error for input that cannot be a key. */
 export function normalizeKey(input: string): string {
   const key = input.trim();
-  if (!key) throw new CliError("no key given: the key is read from stdin (e.g. printf %s \"$KEY\" | cadagent keys set <provider>)", ExitCode.usage);
-  if (/\s/.test(key)) throw new CliError("the key contains whitespace or several lines; paste exactly one key", ExitCode.usage);
+  if (!key)
+    throw new UserError(
+      'no key given: the key is read from stdin (e.g. printf %s "$KEY" | cadagent keys set <provider>)',
+      ExitCode.usage,
+    );
+  if (/\s/.test(key))
+    throw new UserError("the key contains whitespace or several lines; paste exactly one key", ExitCode.usage);
   return key;
 }
 
@@ -122,10 +149,11 @@ export interface SetKeyResult {
   shadowedBy: string | undefined;
 }
 
-function cannotStore(provider: Provider, reason: string, opts: KeyStoreOptions): CliError {
+function cannotStore(provider: KeyOwner, reason: string, opts: KeyStoreOptions): UserError {
   const vars = provider.keyEnv.length ? `export ${provider.keyEnv[0]}=… in your shell, or ` : "";
-  return new CliError(
-    `cannot store the key: the OS keychain is unavailable: ${reason}\n` + `instead, ${vars}put {"${provider.id}": "…"} in ${fileOf(opts)} and chmod 600 it`,
+  return new UserError(
+    `cannot store the key: the OS keychain is unavailable: ${reason}\n` +
+      `instead, ${vars}put {"${provider.id}": "…"} in ${fileOf(opts)} and chmod 600 it`,
     ExitCode.usage,
   );
 }
@@ -134,25 +162,30 @@ function cannotStore(provider: Provider, reason: string, opts: KeyStoreOptions):
 export async function probeKeychain(opts: KeyStoreOptions = {}): Promise<KeychainState & { label: string }> {
   const keychain = keychainOf(opts);
   const r = await keychain.probe();
-  return r.ok ? { available: true, label: keychain.label } : { available: false, reason: r.reason, label: keychain.label };
+  return r.ok
+    ? { available: true, label: keychain.label }
+    : { available: false, reason: r.reason, label: keychain.label };
 }
 
 /**
  * Fail early (before asking the user to paste a key) when nothing can be stored:
- * CliError (exit 2) with the same alternatives as setKey.
+ * UserError (exit 2) with the same alternatives as setKey.
  */
-export async function assertKeychainWritable(provider: Provider, opts: KeyStoreOptions = {}): Promise<void> {
+export async function assertKeychainWritable(provider: KeyOwner, opts: KeyStoreOptions = {}): Promise<void> {
   const r = await probeKeychain(opts);
   if (!r.available) throw cannotStore(provider, r.reason, opts);
 }
 
-/** Store a key in the OS keychain. Unavailable keychain → CliError (exit 2) naming the alternatives. */
-export async function setKey(provider: Provider, key: string, opts: KeyStoreOptions = {}): Promise<SetKeyResult> {
+/** Store a key in the OS keychain. Unavailable keychain → UserError (exit 2) naming the alternatives. */
+export async function setKey(provider: KeyOwner, key: string, opts: KeyStoreOptions = {}): Promise<SetKeyResult> {
   const clean = normalizeKey(key);
   const keychain = keychainOf(opts);
   const w = await keychain.write(provider.id, clean);
   if (!w.ok) throw cannotStore(provider, w.reason, opts);
-  return { detail: keychainDetail(keychain, provider.id), shadowedBy: fromEnv(provider, opts.env ?? process.env)?.detail };
+  return {
+    detail: keychainDetail(keychain, provider.id),
+    shadowedBy: fromEnv(provider, opts.env ?? process.env)?.detail,
+  };
 }
 
 export interface RemoveKeyResult {
@@ -162,9 +195,9 @@ export interface RemoveKeyResult {
 }
 
 /** Delete the provider's key from the OS keychain (env and file are the user's to edit). */
-export async function removeKey(provider: Provider, opts: KeyStoreOptions = {}): Promise<RemoveKeyResult> {
+export async function removeKey(provider: KeyOwner, opts: KeyStoreOptions = {}): Promise<RemoveKeyResult> {
   const r = await keychainOf(opts).remove(provider.id);
-  if (!r.ok) throw new CliError(`cannot remove the key: the OS keychain is unavailable: ${r.reason}`, ExitCode.usage);
+  if (!r.ok) throw new UserError(`cannot remove the key: the OS keychain is unavailable: ${r.reason}`, ExitCode.usage);
   const still: string[] = [];
   const envKey = fromEnv(provider, opts.env ?? process.env);
   if (envKey) still.push(envKey.detail);
@@ -192,7 +225,7 @@ export interface KeyListing {
 }
 
 /** Every provider's key status from all sources at once (one keychain round trip); never throws. */
-export async function listKeys(providers: readonly Provider[], opts: KeyStoreOptions = {}): Promise<KeyListing> {
+export async function listKeys(providers: readonly KeyOwner[], opts: KeyStoreOptions = {}): Promise<KeyListing> {
   const env = opts.env ?? process.env;
   const keychain = keychainOf(opts);
   const read = await keychain.read(providers.map((p) => p.id));
@@ -218,7 +251,13 @@ export async function listKeys(providers: readonly Provider[], opts: KeyStoreOpt
   });
   return {
     entries,
-    keychain: read.ok ? { available: true, label: keychain.label } : { available: false, reason: read.reason, label: keychain.label },
-    apiKeysFile: { path: file.path, status: file.status, reason: file.status === "refused" || file.status === "invalid" ? file.reason : undefined },
+    keychain: read.ok
+      ? { available: true, label: keychain.label }
+      : { available: false, reason: read.reason, label: keychain.label },
+    apiKeysFile: {
+      path: file.path,
+      status: file.status,
+      reason: file.status === "refused" || file.status === "invalid" ? file.reason : undefined,
+    },
   };
 }

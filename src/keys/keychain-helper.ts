@@ -16,7 +16,8 @@ import { createRequire } from "node:module";
  */
 
 /** One keychain operation; `account` is the provider id. */
-export type HelperOp = { op: "get"; account: string } | { op: "set"; account: string; secret: string } | { op: "delete"; account: string };
+export type HelperOp =
+  { op: "get"; account: string } | { op: "set"; account: string; secret: string } | { op: "delete"; account: string };
 
 /** Result of one op: `value` is the password (get), or whether something was deleted (delete). */
 export type HelperResult = { ok: true; value?: string | boolean | null } | { ok: false; error: string };
@@ -91,7 +92,10 @@ export function runKeychainHelper(ops: readonly HelperOp[], opts: HelperRunOptio
   try {
     module = keyringModulePath();
   } catch (e) {
-    return Promise.resolve({ ok: false, error: `@napi-rs/keyring is not installed (${e instanceof Error ? e.message.split("\n")[0] : String(e)})` });
+    return Promise.resolve({
+      ok: false,
+      error: `@napi-rs/keyring is not installed (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`,
+    });
   }
   return new Promise((resolve) => {
     let settled = false;
@@ -101,10 +105,18 @@ export function runKeychainHelper(ops: readonly HelperOp[], opts: HelperRunOptio
       clearTimeout(timer);
       resolve(o);
     };
-    const child = spawn(process.execPath, helperArgs(), { env: helperEnv(opts.env), stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+    const child = spawn(process.execPath, helperArgs(), {
+      env: helperEnv(opts.env),
+      stdio: ["pipe", "pipe", "pipe"],
+      windowsHide: true,
+    });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      finish({ ok: false, error: `the keychain did not answer within ${(opts.timeoutMs / 1000).toFixed(1)} s`, timedOut: true });
+      finish({
+        ok: false,
+        error: `the keychain did not answer within ${(opts.timeoutMs / 1000).toFixed(1)} s`,
+        timedOut: true,
+      });
     }, opts.timeoutMs);
     let stdout = "";
     let stderr = "";
@@ -123,12 +135,19 @@ function parseReply(stdout: string, stderr: string, code: number | null, signal:
   try {
     reply = JSON.parse(line);
   } catch {
-    const why = stderr.trim().split("\n").find((l) => /error/i.test(l)) ?? stderr.trim().split("\n")[0] ?? "";
+    const why =
+      stderr
+        .trim()
+        .split("\n")
+        .find((l) => /error/i.test(l)) ??
+      stderr.trim().split("\n")[0] ??
+      "";
     return { ok: false, error: `the keychain helper failed (${signal ?? `exit ${code}`})${why ? `: ${why}` : ""}` };
   }
   if (typeof reply === "object" && reply !== null) {
     if ("fatal" in reply && typeof reply.fatal === "string") return { ok: false, error: reply.fatal };
-    if ("results" in reply && Array.isArray(reply.results)) return { ok: true, results: reply.results.filter(isHelperResult) };
+    if ("results" in reply && Array.isArray(reply.results))
+      return { ok: true, results: reply.results.filter(isHelperResult) };
   }
   return { ok: false, error: "the keychain helper sent an unreadable reply" };
 }

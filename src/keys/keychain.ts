@@ -78,7 +78,8 @@ export function osKeychain(opts: OsKeychainOptions = {}): Keychain {
         const account = accounts[i];
         if (account !== undefined && typeof r.value === "string" && r.value.length > 0) values.set(account, r.value);
       }
-      if (o.results.length < accounts.length) return unavailable("the keychain helper answered only part of the request");
+      if (o.results.length < accounts.length)
+        return unavailable("the keychain helper answered only part of the request");
       return { ok: true, values };
     },
     async write(account, secret) {
@@ -106,7 +107,9 @@ export function osKeychain(opts: OsKeychainOptions = {}): Keychain {
       if (!o.ok) return unavailable(o.error);
       const failed = o.results.find((r) => !r.ok);
       if (failed && !failed.ok) return unavailable(failed.error);
-      return o.results.length === 2 ? { ok: true } : unavailable("the keychain helper answered only part of the request");
+      return o.results.length === 2
+        ? { ok: true }
+        : unavailable("the keychain helper answered only part of the request");
     },
   };
 }
@@ -121,7 +124,11 @@ function unavailable(raw: string): KeychainUnavailable {
  */
 export function explainKeychainError(raw: string): string {
   const first = raw.split("\n")[0]?.trim() ?? "";
-  if (/DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Connection refused|No such file or directory.*bus/i.test(first)) {
+  if (
+    /DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Connection refused|No such file or directory.*bus/i.test(
+      first,
+    )
+  ) {
     return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset or points to nothing), so no Secret Service";
   }
   if (/org\.freedesktop\.secrets.*not provided|ServiceUnknown|name.*org\.freedesktop\.secrets/i.test(first)) {

@@ -63,7 +63,8 @@ export function toAnthropicMessages(messages: Message[]): WireMessage[] {
     if (m.role === "user") push("user", contentBlocks(m.content));
     else if (m.role === "assistant") {
       const blocks: WireBlock[] = contentBlocks(m.content);
-      for (const call of m.toolCalls) blocks.push({ type: "tool_use", id: call.id, name: call.name, input: toolInput(call) });
+      for (const call of m.toolCalls)
+        blocks.push({ type: "tool_use", id: call.id, name: call.name, input: toolInput(call) });
       push("assistant", blocks);
     } else {
       push(
@@ -131,11 +132,20 @@ function toolCallFrom(id: string, name: string, json: string): ToolCall {
   }
 }
 
-function finish(reason: string | null | undefined, content: TextPart[], toolCalls: ToolCall[], usage: Usage): StreamEvent[] {
+function finish(
+  reason: string | null | undefined,
+  content: TextPart[],
+  toolCalls: ToolCall[],
+  usage: Usage,
+): StreamEvent[] {
   const message: AssistantMessage = { role: "assistant", content, toolCalls };
   return [
     { type: "usage", usage },
-    { type: "finish", reason: (reason && STOP_REASONS[reason]) || (toolCalls.length ? "tool_calls" : "other"), message },
+    {
+      type: "finish",
+      reason: (reason && STOP_REASONS[reason]) || (toolCalls.length ? "tool_calls" : "other"),
+      message,
+    },
   ];
 }
 
@@ -159,7 +169,10 @@ function* fromMessage(msg: Anthropic.Message): Generator<StreamEvent> {
 
 type OpenBlock = { kind: "text"; part: TextPart } | { kind: "tool"; id: string; name: string; json: string };
 
-async function* fromStream(events: AsyncIterable<Anthropic.RawMessageStreamEvent>, idle: IdleTimeout): AsyncGenerator<StreamEvent> {
+async function* fromStream(
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  idle: IdleTimeout,
+): AsyncGenerator<StreamEvent> {
   const blocks = new Map<number, OpenBlock>();
   const content: TextPart[] = [];
   const toolCalls: ToolCall[] = [];
@@ -238,6 +251,12 @@ export function createAnthropicAdapter(opts: AdapterOptions): ProtocolAdapter {
   return {
     protocol: "anthropic",
     stream: (request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> =>
-      idleGuarded("anthropic", signal, opts.timeoutMs, (idle) => run(request, idle), (err) => toProviderError(err, { protocol: "anthropic", apiKey: opts.apiKey, signal })),
+      idleGuarded(
+        "anthropic",
+        signal,
+        opts.timeoutMs,
+        (idle) => run(request, idle),
+        (err) => toProviderError(err, { protocol: "anthropic", apiKey: opts.apiKey, signal }),
+      ),
   };
 }

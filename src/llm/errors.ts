@@ -134,7 +134,8 @@ function kindForStatus(status: number, f: ErrorFacts): ProviderErrorKind {
   if (status === 404) return "not_found";
   if (status === 400 || status === 413 || status === 422) return "bad_request";
   // A spent quota also comes as 429, but waiting does not refill it.
-  if (status === 429) return f.code === "insufficient_quota" || f.type === "insufficient_quota" ? "other" : "rate_limit";
+  if (status === 429)
+    return f.code === "insufficient_quota" || f.type === "insufficient_quota" ? "other" : "rate_limit";
   if (status === 529) return "overloaded";
   if (status === 408) return "network";
   if (status === 409) return "server";
@@ -150,7 +151,12 @@ function isUserAbort(err: unknown): boolean {
 /** An abort we did not ask for is the SDK's own timeout firing: transient, so retryable. */
 function isTimeoutAbort(err: unknown): boolean {
   const name = bag(err)?.name;
-  return name === "AbortError" || name === "TimeoutError" || err instanceof AnthropicSdk.APIConnectionTimeoutError || err instanceof OpenAiSdk.APIConnectionTimeoutError;
+  return (
+    name === "AbortError" ||
+    name === "TimeoutError" ||
+    err instanceof AnthropicSdk.APIConnectionTimeoutError ||
+    err instanceof OpenAiSdk.APIConnectionTimeoutError
+  );
 }
 
 function isNetwork(err: unknown): boolean {
@@ -201,7 +207,9 @@ export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError 
   else {
     const numeric = f.code && /^\d{3}$/.test(f.code) ? Number(f.code) : undefined;
     // An error event inside a 200 stream: classify by its type; unknown ones are transient server trouble.
-    kind = (f.type ? TYPE_KINDS[f.type] : undefined) ?? (numeric ? kindForStatus(numeric, f) : hasProviderError ? "server" : "other");
+    kind =
+      (f.type ? TYPE_KINDS[f.type] : undefined) ??
+      (numeric ? kindForStatus(numeric, f) : hasProviderError ? "server" : "other");
   }
   const retryAfterMs = parseRetryAfter(f.headers) ?? retryDelayFromBody(f.body);
   const head = [f.status, f.type].filter((x) => x !== undefined).join(" ");

@@ -26,8 +26,20 @@ import {
   type Usage,
 } from "./types.js";
 
-const FILTERED = new Set(["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"]);
-const MODES = { auto: FunctionCallingConfigMode.AUTO, required: FunctionCallingConfigMode.ANY, none: FunctionCallingConfigMode.NONE };
+const FILTERED = new Set([
+  "SAFETY",
+  "RECITATION",
+  "BLOCKLIST",
+  "PROHIBITED_CONTENT",
+  "SPII",
+  "IMAGE_SAFETY",
+  "IMAGE_PROHIBITED_CONTENT",
+]);
+const MODES = {
+  auto: FunctionCallingConfigMode.AUTO,
+  required: FunctionCallingConfigMode.ANY,
+  none: FunctionCallingConfigMode.NONE,
+};
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
 const textOf = (parts: ContentPart[]) =>
@@ -37,7 +49,9 @@ const textOf = (parts: ContentPart[]) =>
     .join("\n");
 
 function userParts(parts: ContentPart[]): Part[] {
-  return parts.map((p): Part => (p.type === "text" ? { text: p.text } : { inlineData: { mimeType: p.mediaType, data: p.data } }));
+  return parts.map((p): Part =>
+    p.type === "text" ? { text: p.text } : { inlineData: { mimeType: p.mediaType, data: p.data } },
+  );
 }
 
 function modelParts(m: AssistantMessage): Part[] {
@@ -48,7 +62,8 @@ function modelParts(m: AssistantMessage): Part[] {
     if (t.text || signature) parts.push(signature ? { text: t.text, thoughtSignature: signature } : { text: t.text });
   }
   for (const c of m.toolCalls) {
-    const args = typeof c.arguments === "object" && c.arguments !== null ? (c.arguments as Record<string, unknown>) : {};
+    const args =
+      typeof c.arguments === "object" && c.arguments !== null ? (c.arguments as Record<string, unknown>) : {};
     const geminiId = str(c.providerData?.geminiCallId);
     const part: Part = { functionCall: { name: c.name, args, ...(geminiId ? { id: geminiId } : {}) } };
     const signature = str(c.providerData?.thoughtSignature);
@@ -84,7 +99,11 @@ export function toGeminiContents(messages: Message[]): Content[] {
         const text = textOf(r.content);
         const id = geminiIds.get(r.callId);
         parts.push({
-          functionResponse: { name: r.name, response: r.isError ? { error: text } : { output: text }, ...(id ? { id } : {}) },
+          functionResponse: {
+            name: r.name,
+            response: r.isError ? { error: text } : { output: text },
+            ...(id ? { id } : {}),
+          },
         });
         const pics = r.content.filter((p) => p.type === "image");
         if (pics.length) images.push({ text: `Image(s) returned by ${r.name}:` }, ...userParts(pics));
@@ -102,7 +121,11 @@ export function toGeminiConfig(req: ChatRequest): GenerateContentConfig {
   if (req.tools.length) {
     config.tools = [
       {
-        functionDeclarations: req.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.inputSchema })),
+        functionDeclarations: req.tools.map((t) => ({
+          name: t.name,
+          description: t.description,
+          parametersJsonSchema: t.inputSchema,
+        })),
       },
     ];
     config.toolConfig = { functionCallingConfig: { mode: MODES[req.toolChoice ?? "auto"] } };
@@ -173,7 +196,11 @@ class Assembler {
   *finish(): Generator<StreamEvent> {
     const content: TextPart[] = [];
     if (this.text || this.textSignature) {
-      content.push(this.textSignature ? { type: "text", text: this.text, providerData: { thoughtSignature: this.textSignature } } : { type: "text", text: this.text });
+      content.push(
+        this.textSignature
+          ? { type: "text", text: this.text, providerData: { thoughtSignature: this.textSignature } }
+          : { type: "text", text: this.text },
+      );
     }
     const reason = this.blocked ? "content_filter" : finishReasonOf(this.finishReason, this.calls.length > 0);
     yield { type: "usage", usage: this.usage };
@@ -208,7 +235,12 @@ export function createGeminiAdapter(opts: AdapterOptions): ProtocolAdapter {
         return res;
       };
       const mapError = (err: unknown): ProviderError =>
-        toProviderError(err, { protocol: "gemini", apiKey: opts.apiKey, signal, ...(lastHeaders ? { headers: lastHeaders } : {}) });
+        toProviderError(err, {
+          protocol: "gemini",
+          apiKey: opts.apiKey,
+          signal,
+          ...(lastHeaders ? { headers: lastHeaders } : {}),
+        });
       return idleGuarded("gemini", signal, opts.timeoutMs, (idle) => run(request, idle, capture), mapError);
     },
   };

@@ -47,7 +47,9 @@ export class IdleTimeout {
   /** The error to throw when the deadline (not the caller) ended the request, else undefined. */
   timeoutError(protocol: ProtocolId, cause: unknown): ProviderError | undefined {
     if (!this.firedFlag || this.caller.aborted) return undefined;
-    return new ProviderError("network", `${protocol}: network error: no data from the server for ${this.ms} ms`, { cause });
+    return new ProviderError("network", `${protocol}: network error: no data from the server for ${this.ms} ms`, {
+      cause,
+    });
   }
 
   dispose(): void {

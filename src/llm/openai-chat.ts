@@ -84,13 +84,18 @@ function toolMessages(m: ToolMessage): WireMessage[] {
     if (pics.length) {
       sources.push(`${r.name} (${r.callId})`);
       for (const p of pics) images.push({ type: "image_url", image_url: { url: dataUrl(p) } });
-      text = text ? `${text}\n[${pics.length} image(s) attached in the next message]` : `[${pics.length} image(s) attached in the next message]`;
+      text = text
+        ? `${text}\n[${pics.length} image(s) attached in the next message]`
+        : `[${pics.length} image(s) attached in the next message]`;
     }
     // The wire has no error flag for tool messages; say it in the text.
     out.push({ role: "tool", tool_call_id: r.callId, content: r.isError ? `Error: ${text}` : text });
   }
   if (images.length) {
-    out.push({ role: "user", content: [{ type: "text", text: `Images returned by ${sources.join(", ")}:` }, ...images] });
+    out.push({
+      role: "user",
+      content: [{ type: "text", text: `Images returned by ${sources.join(", ")}:` }, ...images],
+    });
   }
   return out;
 }
@@ -103,7 +108,10 @@ export function toOpenAiMessages(system: string, messages: Message[]): WireMessa
     else if (m.role === "tool") out.push(...toolMessages(m));
     else {
       const text = m.content.map((p) => p.text).join("");
-      const msg: OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam = { role: "assistant", content: text || null };
+      const msg: OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam = {
+        role: "assistant",
+        content: text || null,
+      };
       if (m.toolCalls.length) {
         msg.tool_calls = m.toolCalls.map((c) => ({
           id: c.id,
@@ -156,7 +164,12 @@ function usageOf(u: OpenAI.Completions.CompletionUsage | null | undefined): Usag
   return usage;
 }
 
-function finishEvents(reason: string | null | undefined, text: string, toolCalls: ToolCall[], usage: Usage): StreamEvent[] {
+function finishEvents(
+  reason: string | null | undefined,
+  text: string,
+  toolCalls: ToolCall[],
+  usage: Usage,
+): StreamEvent[] {
   const message: AssistantMessage = { role: "assistant", content: text ? [{ type: "text", text }] : [], toolCalls };
   let mapped: FinishReason = (reason && FINISH[reason]) || "other";
   // Several compatible servers (Ollama among them) say "stop" even when they called tools.
@@ -210,7 +223,8 @@ async function* fromChunks(
     if (choice.finish_reason) finishReason = choice.finish_reason;
   }
   // Without a finish_reason the stream was cut: a truncated turn must not pass as complete.
-  if (!finishReason) throw new ProviderError("network", "openai-chat: network error: stream ended without finish_reason");
+  if (!finishReason)
+    throw new ProviderError("network", "openai-chat: network error: stream ended without finish_reason");
   const calls: ToolCall[] = [];
   for (const index of [...pending.keys()].sort((a, b) => a - b)) {
     const p = pending.get(index);
@@ -246,13 +260,22 @@ export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
     if (opts.stream === false) {
       yield* fromCompletion(await client.chat.completions.create({ ...params, stream: false }, options));
     } else {
-      const chunks = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, options);
+      const chunks = await client.chat.completions.create(
+        { ...params, stream: true, stream_options: { include_usage: true } },
+        options,
+      );
       yield* fromChunks(chunks, idle);
     }
   }
   return {
     protocol: "openai-chat",
     stream: (request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> =>
-      idleGuarded("openai-chat", signal, opts.timeoutMs, (idle) => run(request, idle), (err) => toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, signal })),
+      idleGuarded(
+        "openai-chat",
+        signal,
+        opts.timeoutMs,
+        (idle) => run(request, idle),
+        (err) => toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, signal }),
+      ),
   };
 }

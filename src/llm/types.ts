@@ -89,15 +89,7 @@ export interface ProtocolAdapter {
 export type ProtocolId = "anthropic" | "openai-chat" | "gemini";
 
 export type ProviderErrorKind =
-  | "auth"
-  | "rate_limit"
-  | "overloaded"
-  | "server"
-  | "network"
-  | "bad_request"
-  | "not_found"
-  | "aborted"
-  | "other";
+  "auth" | "rate_limit" | "overloaded" | "server" | "network" | "bad_request" | "not_found" | "aborted" | "other";
 
 /** Every adapter failure surfaces as this, so retry policy lives in one place. */
 export class ProviderError extends Error {

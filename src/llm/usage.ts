@@ -1,4 +1,4 @@
-import type { ModelEntry } from "../config/providers.js";
+import type { ModelEntry } from "./providers.js";
 import type { Usage } from "./types.js";
 
 /** Sums two usage records (e.g. across the turns of a run). */

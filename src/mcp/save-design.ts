@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DESIGN_FILE_NAME, type DesignRecord } from "../agent/design-record.js";
+import { DESIGN_FILE_NAME, type DesignRecord } from "../record/design-record.js";
 import type { CadClient } from "../cad/client.js";
 import { CadError, type GeometryHealth } from "../cad/protocol.js";
 import { defineTool, type ToolDefinition } from "../tools/define.js";
@@ -23,14 +23,22 @@ export function saveDesignTool(host: SaveDesignHost): ToolDefinition {
     name: "save_design",
     description: `Save this session's design record (${DESIGN_FILE_NAME}) in the output folder: the parameters and every successful modelling call so far, in order, plus the parts the last \`finish\` named. \`cadagent build <file>\` rebuilds the part from it without an LLM, and \`--set name=value\` rebuilds it with new parameter values, so declare key dimensions with set_parameter and use them in expressions. \`filename\` (default ${DESIGN_FILE_NAME}) is relative to the output folder; \`brief\` describes the part for whoever rebuilds it. Returns {path, file, steps, parameters, final, rebuild}.`,
     input: z.object({
-      filename: z.string().min(1).optional().describe(`file name relative to the output folder, ending in .json; default ${DESIGN_FILE_NAME}`),
+      filename: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(`file name relative to the output folder, ending in .json; default ${DESIGN_FILE_NAME}`),
       brief: z.string().optional().describe("what the part is and what it is for; stored in the record"),
     }),
     mutates: false,
     async execute(input, ctx) {
       let record = host.currentRecord(input.brief);
       if (record.steps.length === 0) {
-        throw new CadError("nothing_to_save", "nothing to save yet: no modelling call has succeeded in this session", "build something first (set_parameter, create_box, …), then call save_design");
+        throw new CadError(
+          "nothing_to_save",
+          "nothing to save yet: no modelling call has succeeded in this session",
+          "build something first (set_parameter, create_box, …), then call save_design",
+        );
       }
       const warnings: string[] = [];
       if (record.final) {
@@ -40,7 +48,9 @@ export function saveDesignTool(host: SaveDesignHost): ToolDefinition {
         } else if (missing.length > 0) {
           host.dropFinal();
           record = host.currentRecord();
-          warnings.push(`finish named ${missing.join(", ")}, which no longer ${missing.length > 1 ? "are parts" : "is a part"}; saved without final parts (a rebuild keeps every visible part): call finish again to name them`);
+          warnings.push(
+            `finish named ${missing.join(", ")}, which no longer ${missing.length > 1 ? "are parts" : "is a part"}; saved without final parts (a rebuild keeps every visible part): call finish again to name them`,
+          );
         }
       }
       const target = resolveRecordPath(ctx.outDir, input.filename);
@@ -61,7 +71,11 @@ export function saveDesignTool(host: SaveDesignHost): ToolDefinition {
 }
 
 /** Final names that are not visible parts now; undefined when FreeCAD cannot be asked. */
-async function missingParts(names: readonly string[], cad: CadClient, signal: AbortSignal | undefined): Promise<string[] | undefined> {
+async function missingParts(
+  names: readonly string[],
+  cad: CadClient,
+  signal: AbortSignal | undefined,
+): Promise<string[] | undefined> {
   try {
     const r = await cad.call<{ parts: GeometryHealth[] }>("parts_health", {}, signal ? { signal } : {});
     const present = new Set(r.parts.map((p) => p.name));

@@ -3,8 +3,14 @@ import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { packageRoot } from "../config/package-root.js";
+import {
+  CallToolRequestSchema,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { packageRoot } from "../util/package-root.js";
 import { readResource, resources } from "./resources.js";
 import { McpSession } from "./session.js";
 import { toCallToolResult } from "./tool-result.js";
@@ -42,11 +48,20 @@ function instructions(outDir: string): string {
  * as tool results with `isError`.
  */
 export function createMcpServer(session: McpSession, outDir: string): Server {
-  const server = new Server({ name: "cadagent", version: cadagentVersion() }, { capabilities: { tools: {}, resources: {} }, instructions: instructions(outDir) });
+  const server = new Server(
+    { name: "cadagent", version: cadagentVersion() },
+    { capabilities: { tools: {}, resources: {} }, instructions: instructions(outDir) },
+  );
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: session.specs().map((s): Tool => ({ name: s.name, description: s.description, inputSchema: { ...s.inputSchema, type: "object" } })),
+    tools: session.specs().map((s): Tool => ({
+      name: s.name,
+      description: s.description,
+      inputSchema: { ...s.inputSchema, type: "object" },
+    })),
   }));
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => toCallToolResult(await session.callTool(req.params.name, req.params.arguments ?? {}, extra.signal)));
+  server.setRequestHandler(CallToolRequestSchema, async (req, extra) =>
+    toCallToolResult(await session.callTool(req.params.name, req.params.arguments ?? {}, extra.signal)),
+  );
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources }));
   server.setRequestHandler(ReadResourceRequestSchema, (req) => readResource(session, req.params.uri));
   return server;
@@ -59,6 +74,7 @@ export function createMcpServer(session: McpSession, outDir: string): Server {
 export async function runMcpServer(opts: McpServerOptions): Promise<{ clean: boolean }> {
   const log = opts.log ?? ((line: string) => void process.stderr.write(`cadagent mcp: ${line}\n`));
   const stdin = opts.stdin ?? process.stdin;
+  // eslint-disable-next-line prefer-const -- read by the session callbacks defined before it is made
   let server: Server | undefined;
   const session = new McpSession({
     outDir: opts.outDir,
@@ -88,7 +104,9 @@ export async function runMcpServer(opts: McpServerOptions): Promise<{ clean: boo
   });
 
   await server.connect(new StdioServerTransport(stdin, opts.stdout ?? process.stdout));
-  log(`serving ${session.specs().length} tools on stdio; output folder ${opts.outDir}${opts.allowPython ? "; run_python enabled" : ""}`);
+  log(
+    `serving ${session.specs().length} tools on stdio; output folder ${opts.outDir}${opts.allowPython ? "; run_python enabled" : ""}`,
+  );
   session.warmUp();
 
   const why = await closed;

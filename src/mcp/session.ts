@@ -1,4 +1,4 @@
-import type { DesignRecord } from "../agent/design-record.js";
+import type { DesignRecord } from "../record/design-record.js";
 import { CadClient } from "../cad/client.js";
 import { freecadInstallHint } from "../cad/find-freecad.js";
 import { CadError, type GeometryHealth } from "../cad/protocol.js";
@@ -6,7 +6,7 @@ import type { ContentPart, ToolSpec } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
 import type { ToolContext } from "../tools/context.js";
 import { ToolRegistry, type ToolOutcome } from "../tools/registry.js";
-import { DesignLog } from "./design-log.js";
+import { DesignLog } from "../record/design-log.js";
 import { saveDesignTool } from "./save-design.js";
 
 export interface McpSessionOptions {
@@ -72,7 +72,9 @@ export class McpSession {
 
   /** Catalog tools then MCP-only ones; the JSON Schemas are the registries' own. */
   specs(): ToolSpec[] {
-    const catalog = this.catalog.specs().map((s) => (s.name === "finish" ? { ...s, description: s.description + FINISH_MCP_NOTE } : s));
+    const catalog = this.catalog
+      .specs()
+      .map((s) => (s.name === "finish" ? { ...s, description: s.description + FINISH_MCP_NOTE } : s));
     return [...catalog, ...this.mcpOnly.specs()];
   }
 
@@ -99,7 +101,11 @@ export class McpSession {
     return this.serial(async () => {
       const registry = this.mcpOnly.get(name) ? this.mcpOnly : this.catalog;
       if (!this.opts.freecadCmd && registry === this.catalog && this.catalog.get(name)) {
-        return this.unavailable(name, "FreeCAD was not found on this machine", `${freecadInstallHint()}; then restart the cadagent MCP server`);
+        return this.unavailable(
+          name,
+          "FreeCAD was not found on this machine",
+          `${freecadInstallHint()}; then restart the cadagent MCP server`,
+        );
       }
       const started = performance.now();
       try {
@@ -115,9 +121,22 @@ export class McpSession {
             : `${freecadInstallHint()}; then restart the cadagent MCP server`;
           return this.unavailable(name, `FreeCAD is unavailable: ${e.message}`, hint);
         }
-        if (signal?.aborted) return errorOutcome(name, "aborted", "the call was cancelled by the client", undefined, performance.now() - started);
+        if (signal?.aborted)
+          return errorOutcome(
+            name,
+            "aborted",
+            "the call was cancelled by the client",
+            undefined,
+            performance.now() - started,
+          );
         this.opts.log(`unexpected failure in ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        return errorOutcome(name, "internal", `${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, undefined, performance.now() - started);
+        return errorOutcome(
+          name,
+          "internal",
+          `${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`,
+          undefined,
+          performance.now() - started,
+        );
       }
     });
   }
@@ -142,10 +161,13 @@ export class McpSession {
     return this.serial(async () => {
       if (!this.opts.freecadCmd) throw new Error(`FreeCAD was not found: ${freecadInstallHint()}`);
       try {
-        const r = await this.cad.call<{ parts: GeometryHealth[]; parameters?: Record<string, unknown> }>("parts_health", {});
+        const r = await this.cad.call<{ parts: GeometryHealth[]; parameters?: Record<string, unknown> }>(
+          "parts_health",
+          {},
+        );
         return { parts: r.parts, parameters: r.parameters ?? {} };
       } catch (e) {
-        throw new Error(`cannot read the parts: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`cannot read the parts: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
     });
   }
@@ -159,7 +181,12 @@ export class McpSession {
     try {
       // close() alone would miss a worker still booting from warmUp(), which would then keep
       // the process alive after the client has gone.
-      const stopped = (this.warming ?? Promise.resolve()).then(() => this.cad.close()).then(() => true, () => true);
+      const stopped = (this.warming ?? Promise.resolve())
+        .then(() => this.cad.close())
+        .then(
+          () => true,
+          () => true,
+        );
       return await Promise.race([stopped, timedOut]);
     } finally {
       clearTimeout(timer);
@@ -178,7 +205,16 @@ export class McpSession {
 }
 
 /** An error outcome shaped like the registry's own, so clients see one format for every failure. */
-function errorOutcome(name: string, code: string, message: string, hint: string | undefined, ms: number, mutates = false): ToolOutcome {
-  const content: ContentPart[] = [{ type: "text", text: JSON.stringify({ error: message, ...(hint ? { hint } : {}) }) }];
+function errorOutcome(
+  name: string,
+  code: string,
+  message: string,
+  hint: string | undefined,
+  ms: number,
+  mutates = false,
+): ToolOutcome {
+  const content: ContentPart[] = [
+    { type: "text", text: JSON.stringify({ error: message, ...(hint ? { hint } : {}) }) },
+  ];
   return { name, ok: false, mutates, error: { message, code, ...(hint ? { hint } : {}) }, content, ms };
 }

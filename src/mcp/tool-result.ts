@@ -8,7 +8,9 @@ import type { ToolOutcome } from "../tools/registry.js";
  */
 export function toCallToolResult(outcome: ToolOutcome): CallToolResult {
   const content: CallToolResult["content"] = outcome.content.map((part) =>
-    part.type === "image" ? { type: "image", data: part.data, mimeType: part.mediaType } : { type: "text", text: part.text },
+    part.type === "image"
+      ? { type: "image", data: part.data, mimeType: part.mediaType }
+      : { type: "text", text: part.text },
   );
   return outcome.ok ? { content } : { content, isError: true };
 }

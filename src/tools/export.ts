@@ -5,8 +5,9 @@ import { resolveInside } from "../util/path-inside.js";
 import { defineTool, type ToolDefinition } from "./define.js";
 import { objectName } from "./schemas.js";
 
-export const EXPORT_FORMATS = ["step", "stl", "iges", "brep", "obj", "fcstd", "dxf", "svg"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from "../util/export-formats.js";
+
+export { EXPORT_FORMATS, type ExportFormat };
 
 /** Accepted extensions per format (lower case); the first is the default. */
 const EXTENSIONS: Record<ExportFormat, readonly string[]> = {
@@ -29,16 +30,29 @@ function badPath(message: string, hint: string): CadError {
  * Refuses absolute paths, `..` escapes, symlinks leading outside, and extensions that do not
  * match the format; creates missing sub-folders only after checking where they would land.
  */
-export function resolveExportPath(outDir: string, format: ExportFormat, filename?: string): { root: string; absolute: string; relative: string } {
+export function resolveExportPath(
+  outDir: string,
+  format: ExportFormat,
+  filename?: string,
+): { root: string; absolute: string; relative: string } {
   const exts = EXTENSIONS[format];
   const hint = `give a plain file name such as model${exts[0]}, optionally in a sub-folder (parts/bracket${exts[0]})`;
   const name = filename?.trim() || `model${exts[0]}`;
-  return resolveInside(outDir, name, "export filename", (m) => badPath(m, hint), (n) => {
-    const ext = path.extname(n).toLowerCase();
-    if (!exts.some((e) => e.toLowerCase() === ext)) {
-      throw badPath(`a ${format} export must end with ${exts.join(" or ")}, got '${n}'`, `use the extension that matches the format, e.g. ${path.basename(n, path.extname(n))}${exts[0]}`);
-    }
-  });
+  return resolveInside(
+    outDir,
+    name,
+    "export filename",
+    (m) => badPath(m, hint),
+    (n) => {
+      const ext = path.extname(n).toLowerCase();
+      if (!exts.some((e) => e.toLowerCase() === ext)) {
+        throw badPath(
+          `a ${format} export must end with ${exts.join(" or ")}, got '${n}'`,
+          `use the extension that matches the format, e.g. ${path.basename(n, path.extname(n))}${exts[0]}`,
+        );
+      }
+    },
+  );
 }
 
 const exportTool = defineTool({
@@ -47,8 +61,16 @@ const exportTool = defineTool({
     "Write the design to a file in the output folder (only there). Formats: step (exchange with other CAD, exact), stl / obj (triangle mesh for 3D printing, ~0.05 mm chord tolerance), iges, brep (OpenCASCADE native), fcstd (the whole parametric FreeCAD document, with the Params spreadsheet), dxf / svg (2D projection of the visible edges, `view` default top: e.g. a laser-cut outline). `objects` defaults to every visible part; `filename` defaults to model.<ext> (model.FCStd) and may include a sub-folder, never an absolute path or '..'. Returns {format, path (relative to the output folder), bytes, objects}. The CLI exports STEP/STL/FCStd after finish anyway: use this for extra formats or intermediate files.",
   input: z.object({
     format: z.enum(EXPORT_FORMATS),
-    objects: z.array(objectName).min(1).optional().describe("objects to export; default every visible part (ignored for fcstd)"),
-    filename: z.string().min(1).optional().describe("file name relative to the output folder, with the format's extension"),
+    objects: z
+      .array(objectName)
+      .min(1)
+      .optional()
+      .describe("objects to export; default every visible part (ignored for fcstd)"),
+    filename: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("file name relative to the output folder, with the format's extension"),
     view: z
       .enum(["top", "bottom", "front", "back", "left", "right", "iso"])
       .optional()

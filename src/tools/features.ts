@@ -63,7 +63,10 @@ const hole = cadTool({
       .optional()
       .describe("a flat-bottomed wider recess at the top, for a screw head"),
     countersink: z
-      .object({ diameter: positiveNum.describe("diameter at the face, > hole diameter"), angle: positiveNum.optional().describe("included cone angle, degrees, default 90") })
+      .object({
+        diameter: positiveNum.describe("diameter at the face, > hole diameter"),
+        angle: positiveNum.optional().describe("included cone angle, degrees, default 90"),
+      })
       .optional()
       .describe("a conical recess at the top, for a flat-head screw"),
   }),

@@ -17,7 +17,11 @@ export const finishTool = defineTool({
   }),
   mutates: false,
   async execute(input, ctx) {
-    const r = await ctx.cad.call<{ parts: GeometryHealth[] }>("parts_health", { names: input.parts }, ctx.signal ? { signal: ctx.signal } : {});
+    const r = await ctx.cad.call<{ parts: GeometryHealth[] }>(
+      "parts_health",
+      { names: input.parts },
+      ctx.signal ? { signal: ctx.signal } : {},
+    );
     return { result: { finished: true, parts: r.parts, summary: input.summary } };
   },
 });

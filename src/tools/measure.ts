@@ -12,7 +12,9 @@ const measure = cadTool({
 
 const reference = z
   .union([z.string().min(1), vec3])
-  .describe('an object name, a sub-element "name.Face3" / "name.Edge2" / "name.Vertex1" (see list_topology), or a point [x, y, z]');
+  .describe(
+    'an object name, a sub-element "name.Face3" / "name.Edge2" / "name.Vertex1" (see list_topology), or a point [x, y, z]',
+  );
 
 const measureDistance = cadTool({
   name: "measure_distance",

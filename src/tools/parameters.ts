@@ -7,15 +7,18 @@ import { num, objectName, selector } from "./schemas.js";
 const setParameter = cadTool({
   name: "set_parameter",
   description:
-    "Declare or change a named design parameter (stored in the `Params` spreadsheet of the FreeCAD file). Any numeric argument of later tools can then be an expression over it, e.g. length: \"width\", radius: \"bolt_d/2 + 0.2\"; the FreeCAD property stays bound to the expression, so changing the parameter later (or `cadagent build --set width=50`) re-drives every dependent feature. Declare the brief's key dimensions first. `value` is a number or an expression over parameters declared earlier (evaluated now). Returns the value and all parameters, plus warnings naming objects that failed to recompute after a change.",
+    'Declare or change a named design parameter (stored in the `Params` spreadsheet of the FreeCAD file). Any numeric argument of later tools can then be an expression over it, e.g. length: "width", radius: "bolt_d/2 + 0.2"; the FreeCAD property stays bound to the expression, so changing the parameter later (or `cadagent build --set width=50`) re-drives every dependent feature. Declare the brief\'s key dimensions first. `value` is a number or an expression over parameters declared earlier (evaluated now). Returns the value and all parameters, plus warnings naming objects that failed to recompute after a change.',
   input: z.object({
     name: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "parameter names match [A-Za-z][A-Za-z0-9_]*")
       .describe("parameter name, e.g. width, wall, hole_d (not pi, e, sin, cos…)"),
     value: num.describe("number (mm or degrees), or an expression over earlier parameters"),
-    unit: z.enum(["mm", "deg", ""]).optional().describe('"mm" (default) for lengths, "deg" for angles, "" for counts and ratios'),
-    description: z.string().optional().describe("what the parameter means, e.g. \"plate thickness\""),
+    unit: z
+      .enum(["mm", "deg", ""])
+      .optional()
+      .describe('"mm" (default) for lengths, "deg" for angles, "" for counts and ratios'),
+    description: z.string().optional().describe('what the parameter means, e.g. "plate thickness"'),
   }),
   mutates: true,
 });
@@ -31,7 +34,7 @@ const listObjects = cadTool({
 const getObject = cadTool({
   name: "get_object",
   description:
-    "Inspect one object: its FreeCAD properties (dimensions in mm, angles in degrees, Placement as {position, rotation}), `expressions` (property → parameter expression it is bound to, e.g. {\"Length\": \"width\"}), what it depends on and what uses it, and its geometry health (volume, area, bbox, valid, solids, faces, edges).",
+    'Inspect one object: its FreeCAD properties (dimensions in mm, angles in degrees, Placement as {position, rotation}), `expressions` (property → parameter expression it is bound to, e.g. {"Length": "width"}), what it depends on and what uses it, and its geometry health (volume, area, bbox, valid, solids, faces, edges).',
   input: z.object({ name: objectName.describe("object to inspect") }),
   mutates: false,
 });

@@ -94,4 +94,11 @@ const createPrism = cadTool({
   mutates: true,
 });
 
-export const primitivesTools: ToolDefinition[] = [createBox, createCylinder, createSphere, createCone, createTorus, createPrism];
+export const primitivesTools: ToolDefinition[] = [
+  createBox,
+  createCylinder,
+  createSphere,
+  createCone,
+  createTorus,
+  createPrism,
+];

@@ -45,7 +45,11 @@ export class ToolRegistry {
 
   /** Specs for providers and MCP, in catalog order. */
   specs(): ToolSpec[] {
-    return [...this.tools.values()].map((t) => ({ name: t.name, description: t.description, inputSchema: this.schemas.get(t.name) ?? {} }));
+    return [...this.tools.values()].map((t) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: this.schemas.get(t.name) ?? {},
+    }));
   }
 
   /**
@@ -67,11 +71,21 @@ export class ToolRegistry {
       return fail("unknown_tool", `unknown tool '${name}'`, `available tools: ${this.names().join(", ")}`);
     }
     if (parseError !== undefined) {
-      return fail("bad_json", `the arguments are not valid JSON: ${parseError}`, "resend the call with a single JSON object as arguments", tool.mutates);
+      return fail(
+        "bad_json",
+        `the arguments are not valid JSON: ${parseError}`,
+        "resend the call with a single JSON object as arguments",
+        tool.mutates,
+      );
     }
     const parsed = tool.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
-      return fail("bad_arguments", `invalid arguments for ${name}: ${formatIssues(parsed.error)}`, `expected arguments: ${summarizeSchema(this.schemas.get(name))}`, tool.mutates);
+      return fail(
+        "bad_arguments",
+        `invalid arguments for ${name}: ${formatIssues(parsed.error)}`,
+        `expected arguments: ${summarizeSchema(this.schemas.get(name))}`,
+        tool.mutates,
+      );
     }
     let output: ToolOutput;
     try {
@@ -86,7 +100,15 @@ export class ToolRegistry {
       return { ...fail("tool_failed", msg), input: parsed.data };
     }
     const content: ContentPart[] = [{ type: "text", text: JSON.stringify(output.result) }, ...(output.images ?? [])];
-    return { name, ok: true, mutates: tool.mutates, input: parsed.data, result: output.result, content, ms: performance.now() - started };
+    return {
+      name,
+      ok: true,
+      mutates: tool.mutates,
+      input: parsed.data,
+      result: output.result,
+      content,
+      ms: performance.now() - started,
+    };
   }
 }
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 /** A length/angle: a number, or an expression over parameters (e.g. "width/2 + 3"). */
 export const num = z
   .union([z.number(), z.string().min(1)])
-  .describe("number, or an expression string over declared parameters, e.g. \"width/2 + 3\"");
+  .describe('number, or an expression string over declared parameters, e.g. "width/2 + 3"');
 
 export const vec3 = z.tuple([num, num, num]).describe("[x, y, z] in mm");
 export const vec2 = z.tuple([num, num]).describe("[x, y] in the sketch plane, mm");

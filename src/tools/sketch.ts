@@ -30,7 +30,10 @@ const circle = z
   .describe("circle centred at (cx, cy)");
 
 const polygon = z
-  .object({ type: z.literal("polygon"), points: z.array(vec2).min(3).describe("vertices in order; closed automatically") })
+  .object({
+    type: z.literal("polygon"),
+    points: z.array(vec2).min(3).describe("vertices in order; closed automatically"),
+  })
   .describe("straight-sided outline through the points");
 
 const regularPolygon = z
@@ -100,7 +103,10 @@ const revolve = cadTool({
   input: z.object({
     name: newName,
     sketch: objectName.describe("sketch to revolve"),
-    axis: z.union([z.enum(["X", "Y", "Z"]), z.object({ point: vec3.optional().describe("a point on the axis, default origin"), direction: vec3 })]),
+    axis: z.union([
+      z.enum(["X", "Y", "Z"]),
+      z.object({ point: vec3.optional().describe("a point on the axis, default origin"), direction: vec3 }),
+    ]),
     angle: num.optional().describe("degrees swept, (0, 360], default 360"),
   }),
   mutates: true,

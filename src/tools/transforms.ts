@@ -5,7 +5,8 @@ import { axisName, newName, num, objectName, planeName, vec3 } from "./schemas.j
 /** An axis: "X" / "Y" / "Z" or a direction vector. */
 export const axisOrVector = z.union([axisName, vec3]).describe('"X", "Y", "Z" or a direction [x, y, z]');
 
-const HEALTH = "Returns the object's health {name, type, volume (mm³), area, bbox {min, max}, valid, solids, faces, edges, warnings}.";
+const HEALTH =
+  "Returns the object's health {name, type, volume (mm³), area, bbox {min, max}, valid, solids, faces, edges, warnings}.";
 
 const transform = cadTool({
   name: "transform",

@@ -75,7 +75,11 @@ class Scanner {
     for (;;) {
       this.ws();
       if (this.text.charAt(this.pos) !== '"') {
-        this.fail(this.text.charAt(this.pos) === "}" ? "trailing comma before '}'" : `${this.describeHere()}: expected a double-quoted property name`);
+        this.fail(
+          this.text.charAt(this.pos) === "}"
+            ? "trailing comma before '}'"
+            : `${this.describeHere()}: expected a double-quoted property name`,
+        );
       }
       const keyAt = this.pos;
       const key = this.string();
@@ -138,7 +142,8 @@ class Scanner {
       if (c === "\\") {
         const e = this.text.charAt(this.pos + 1);
         if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6))) this.fail("bad \\u escape in string");
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6)))
+            this.fail("bad \\u escape in string");
           this.pos += 6;
         } else if ('"\\/bfnrt'.includes(e) && e !== "") {
           this.pos += 2;
@@ -164,7 +169,9 @@ function isProblem(e: unknown): e is Error & { offset: number } {
 }
 
 /** Scan a JSON text: the first syntax problem, or the offset of every value by path. */
-export function scanJson(text: string): { ok: true; offsets: Map<string, number> } | { ok: false; problem: JsonSyntaxProblem } {
+export function scanJson(
+  text: string,
+): { ok: true; offsets: Map<string, number> } | { ok: false; problem: JsonSyntaxProblem } {
   const s = new Scanner(text);
   try {
     s.value([]);

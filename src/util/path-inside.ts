@@ -35,8 +35,15 @@ function resolvesInside(root: string, p: string): boolean {
  * filename"); `fail` makes the error to throw; `checkName` adds the caller's own rule (e.g.
  * the extension) once the name is known to be relative.
  */
-export function resolveInside(folder: string, name: string, what: string, fail: (message: string) => Error, checkName?: (name: string) => void): InsidePath {
-  if (path.isAbsolute(name) || path.win32.isAbsolute(name) || name.startsWith("~")) throw fail(`${what} must be relative to the output folder, got '${name}'`);
+export function resolveInside(
+  folder: string,
+  name: string,
+  what: string,
+  fail: (message: string) => Error,
+  checkName?: (name: string) => void,
+): InsidePath {
+  if (path.isAbsolute(name) || path.win32.isAbsolute(name) || name.startsWith("~"))
+    throw fail(`${what} must be relative to the output folder, got '${name}'`);
   if (name.split(/[\\/]/).includes("..")) throw fail(`${what} must not contain '..': '${name}'`);
   checkName?.(name);
   mkdirSync(folder, { recursive: true });
@@ -52,6 +59,7 @@ export function resolveInside(folder: string, name: string, what: string, fail: 
   mkdirSync(path.dirname(absolute), { recursive: true });
   if (!resolvesInside(root, path.dirname(absolute))) throw escape();
   // lstat, not exists: a dangling symlink does not "exist" yet would still be written through.
-  if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) throw fail(`'${name}' is a symlink; refusing to write through it`);
+  if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink())
+    throw fail(`'${name}' is a symlink; refusing to write through it`);
   return { root, absolute, relative: path.relative(root, absolute) };
 }

@@ -1,37 +1,21 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { inject } from "vitest";
 
 /**
- * The CLI compiled into a private folder (`<tmp>/pkg/dist`, with sources, package.json,
- * node_modules, providers, prompts and examples symlinked beside it), so test files running
- * in parallel never race one another's builds of dist/.
+ * The CLI as the test run compiled it once (tests/global-setup.ts), plus a fresh temp folder for
+ * the caller's outputs. Compiling once per run, into a private folder, keeps test files from
+ * racing one another's builds of dist/ and saves a compile per file.
  */
 
-const repoRoot = path.resolve(import.meta.dirname, "..", "..");
-
 export interface PrivateCli {
-  /** A fresh temp folder holding the build; the caller removes it. */
+  /** A fresh temp folder for this harness's outputs; the caller removes it. */
   tmp: string;
   /** The compiled `dist/cli/main.js`. */
   main: string;
 }
 
 export function compilePrivateCli(prefix: string): PrivateCli {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
-  const root = path.join(tmp, "pkg");
-  mkdirSync(root);
-  for (const entry of ["package.json", "src", "node_modules", "providers", "prompts", "examples"]) {
-    symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
-  }
-  const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-  const main = path.join(root, "dist", "cli", "main.js");
-  try {
-    execFileSync(tsc, ["-p", path.join(repoRoot, "tsconfig.json"), "--outDir", path.join(root, "dist")], { stdio: "pipe" });
-  } catch (e) {
-    // Type errors elsewhere in the tree still emit JS; only a missing entry point is fatal.
-    if (!existsSync(main)) throw new Error(`tsc failed:\n${(e as { stdout?: Buffer }).stdout?.toString() ?? ""}`);
-  }
-  return { tmp, main };
+  return { tmp: mkdtempSync(path.join(os.tmpdir(), prefix)), main: inject("cliMain") };
 }

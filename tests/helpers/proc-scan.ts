@@ -55,7 +55,8 @@ export function scanProcesses(secret: string, opts: ProcScanOptions = {}): ProcS
         if (opts.watchFor && cmdline.includes(opts.watchFor) && !result.seen.includes(`${p}`)) result.seen.push(`${p}`);
         // First sight only: a zombie's cmdline reads empty.
         if (argv.trim() && !argvOf.has(Number(p))) argvOf.set(Number(p), argv);
-        if (!envHits.has(Number(p)) && read(`/proc/${p}/environ`)?.includes(secret)) envHits.set(Number(p), { ppid: parentOf(p), argv });
+        if (!envHits.has(Number(p)) && read(`/proc/${p}/environ`)?.includes(secret))
+          envHits.set(Number(p), { ppid: parentOf(p), argv });
       }
       result.scans++;
       await new Promise((r) => setTimeout(r, 1));

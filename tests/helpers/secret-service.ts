@@ -35,7 +35,9 @@ export const LOCKED_OPENAI_KEY = "sk-locked-0123456789abcdefLOCK";
 
 /** True when the tools this helper needs are installed (scripts/setup --test installs them). */
 export function secretServiceToolsInstalled(): boolean {
-  return ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"].every((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status === 0);
+  return ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"].every(
+    (c) => spawnSync("sh", ["-c", `command -v ${c}`]).status === 0,
+  );
 }
 
 // A session bus config with no service directories, so nothing can be D-Bus-activated:
@@ -89,7 +91,11 @@ async function stopKeyringDaemons(dir: string): Promise<void> {
       .filter((p) => {
         try {
           const state = /\) (\S)/.exec(readFileSync(`/proc/${p}/stat`, "utf8"))?.[1];
-          return state !== "Z" && readFileSync(`/proc/${p}/comm`, "utf8").startsWith("gnome-keyring") && readFileSync(`/proc/${p}/environ`, "latin1").includes(marker);
+          return (
+            state !== "Z" &&
+            readFileSync(`/proc/${p}/comm`, "utf8").startsWith("gnome-keyring") &&
+            readFileSync(`/proc/${p}/environ`, "latin1").includes(marker)
+          );
         } catch {
           return false; // gone meanwhile, or not ours to read
         }
@@ -102,7 +108,8 @@ async function stopKeyringDaemons(dir: string): Promise<void> {
 
 /** Create the login keyring with one stored key in a throwaway session, so a later session finds it locked. */
 async function createLockedKeyring(dir: string): Promise<void> {
-  const script = 'printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && printf %s "$STORED" | secret-tool store --label=cadagent-test service cadagent username openai';
+  const script =
+    'printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && printf %s "$STORED" | secret-tool store --label=cadagent-test service cadagent username openai';
   const r = spawnSync("dbus-run-session", ["--", "sh", "-c", script], {
     env: { ...sessionEnv(dir, "unlocked"), STORED: LOCKED_OPENAI_KEY },
     stdio: ["ignore", "ignore", "pipe"],

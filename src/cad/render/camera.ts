@@ -112,7 +112,14 @@ export interface Insets {
  * A camera that puts the extent's centre at the centre of the image area left inside `insets`,
  * at a given scale (a shared scale keeps several views comparable).
  */
-export function cameraFor(view: ViewName, extent: ViewExtent | undefined, width: number, height: number, scale: number, insets?: Insets): Camera {
+export function cameraFor(
+  view: ViewName,
+  extent: ViewExtent | undefined,
+  width: number,
+  height: number,
+  scale: number,
+  insets?: Insets,
+): Camera {
   const basis = viewBasis(view);
   // Pixel offset of the free area's centre from the image centre.
   const dx = insets ? (insets.left - insets.right) / 2 : 0;
@@ -132,7 +139,13 @@ export function fitScaleInside(extent: ViewExtent | undefined, width: number, he
 }
 
 /** A camera that frames the points with `margin` pixels to spare on the tighter side. */
-export function fitCamera(view: ViewName, pointLists: readonly ArrayLike<number>[], width: number, height: number, margin: number): Camera {
+export function fitCamera(
+  view: ViewName,
+  pointLists: readonly ArrayLike<number>[],
+  width: number,
+  height: number,
+  margin: number,
+): Camera {
   const extent = viewExtent(viewBasis(view), pointLists);
   return cameraFor(view, extent, width, height, fitScale(extent, width, height, margin));
 }

@@ -93,7 +93,12 @@ export const ADVANCE = 6;
 const BITMAPS = new Map<string, boolean[][]>(
   Object.entries(GLYPHS).map(([ch, spec]) => {
     const rows = spec ? spec.split(" ") : [];
-    return [ch, Array.from({ length: GLYPH_HEIGHT }, (_, r) => Array.from({ length: GLYPH_WIDTH }, (_, c) => rows[r]?.[c] === "#"))];
+    return [
+      ch,
+      Array.from({ length: GLYPH_HEIGHT }, (_, r) =>
+        Array.from({ length: GLYPH_WIDTH }, (_, c) => rows[r]?.[c] === "#"),
+      ),
+    ];
   }),
 );
 

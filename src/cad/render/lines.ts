@@ -13,7 +13,18 @@ export interface DepthTest {
  * drawn only where the line is not behind the surface already there (hidden edges stay hidden).
  * Hard-edged on purpose: the renderer supersamples and the resolve anti-aliases.
  */
-export function drawSegment(img: RgbImage, x0: number, y0: number, z0: number, x1: number, y1: number, z1: number, color: Rgb, width: number, test?: DepthTest): void {
+export function drawSegment(
+  img: RgbImage,
+  x0: number,
+  y0: number,
+  z0: number,
+  x1: number,
+  y1: number,
+  z1: number,
+  color: Rgb,
+  width: number,
+  test?: DepthTest,
+): void {
   const r = width / 2;
   const dx = x1 - x0;
   const dy = y1 - y0;

@@ -62,7 +62,8 @@ export function parseTessellation(result: Record<string, unknown>): Tessellation
     if (positions.length % 3 !== 0 || triangles.length % 3 !== 0 || faces.length !== triangles.length / 3) {
       throw new Error(`tessellate: ${name} has inconsistent array lengths`);
     }
-    for (const i of triangles) if (i >= vertexCount) throw new Error(`tessellate: ${name} has a triangle index out of range`);
+    for (const i of triangles)
+      if (i >= vertexCount) throw new Error(`tessellate: ${name} has a triangle index out of range`);
     const edgeList = obj.edges;
     if (!Array.isArray(edgeList)) throw new Error(`tessellate: ${name}.edges is not a list`);
     const edges = edgeList.map((e: unknown, j) => Float32Array.from(numbers(e, `${name}.edges[${j}]`)));

@@ -45,7 +45,11 @@ function layout(width: number, height: number): { font: number; pad: number; lin
 }
 
 /** The triad's axis end points (pixels from its origin) and label positions for a view. */
-function triadAxes(basis: ViewBasis, len: number, font: number): { label: string; color: Rgb; depth: number; dx: number; dy: number; lx: number; ly: number; drawn: boolean }[] {
+function triadAxes(
+  basis: ViewBasis,
+  len: number,
+  font: number,
+): { label: string; color: Rgb; depth: number; dx: number; dy: number; lx: number; ly: number; drawn: boolean }[] {
   return AXES.map((a) => {
     const dx = dot(a.dir, basis.right) * len;
     const dy = -dot(a.dir, basis.up) * len;
@@ -55,7 +59,16 @@ function triadAxes(basis: ViewBasis, len: number, font: number): { label: string
     const ux = drawn ? dx / reach : 0.7;
     const uy = drawn ? dy / reach : -0.7;
     // Label centre just beyond the tip.
-    return { label: a.label, color: a.color, depth: dot(a.dir, basis.toward), dx, dy, lx: dx + ux * 6 * font, ly: dy + uy * 7 * font, drawn };
+    return {
+      label: a.label,
+      color: a.color,
+      depth: dot(a.dir, basis.toward),
+      dx,
+      dy,
+      lx: dx + ux * 6 * font,
+      ly: dy + uy * 7 * font,
+      drawn,
+    };
   });
 }
 
@@ -74,12 +87,21 @@ function triadReach(basis: ViewBasis, len: number, font: number): { up: number; 
  * Room (output pixels) to keep free of the part on each side for a view, so the labels above
  * and the triad and scale bar below never cover it.
  */
-export function annotationInsets(width: number, height: number, basis: ViewBasis): { top: number; bottom: number; left: number; right: number } {
+export function annotationInsets(
+  width: number,
+  height: number,
+  basis: ViewBasis,
+): { top: number; bottom: number; left: number; right: number } {
   const { font, pad, line, triad } = layout(width, height);
   const side = Math.round(Math.min(width, height) * 0.04);
   const reach = triadReach(basis, triad, font);
   const scaleBar = 2 * line;
-  return { top: pad + 2 * line + font * 2, bottom: Math.ceil(pad + Math.max(reach.up + reach.down, scaleBar) + 2 * font), left: side, right: side };
+  return {
+    top: pad + 2 * line + font * 2,
+    bottom: Math.ceil(pad + Math.max(reach.up + reach.down, scaleBar) + 2 * font),
+    left: side,
+    right: side,
+  };
 }
 
 /** An axis-aligned pixel rectangle: x0 ≤ x < x1, y0 ≤ y < y1. */
@@ -94,7 +116,11 @@ export interface Rect {
  * Insets that keep only the labels' band on top: the part may then grow into the bottom
  * corners, which the caller checks against `annotationCorners` (most parts leave them empty).
  */
-export function compactInsets(width: number, height: number, basis: ViewBasis): { top: number; bottom: number; left: number; right: number } {
+export function compactInsets(
+  width: number,
+  height: number,
+  basis: ViewBasis,
+): { top: number; bottom: number; left: number; right: number } {
   const full = annotationInsets(width, height, basis);
   return { ...full, bottom: full.left };
 }
@@ -104,8 +130,18 @@ export function annotationCorners(width: number, height: number, basis: ViewBasi
   const { font, pad, line, triad } = layout(width, height);
   const reach = triadReach(basis, triad, font);
   return [
-    { x0: 0, y0: Math.floor(height - pad - reach.up - reach.down - 2 * font), x1: Math.ceil(pad + 2 * triad + 12 * font), y1: height },
-    { x0: Math.floor(width * 0.8 - pad - 4 * font), y0: Math.floor(height - pad - 2 * line - 2 * font), x1: width, y1: height },
+    {
+      x0: 0,
+      y0: Math.floor(height - pad - reach.up - reach.down - 2 * font),
+      x1: Math.ceil(pad + 2 * triad + 12 * font),
+      y1: height,
+    },
+    {
+      x0: Math.floor(width * 0.8 - pad - 4 * font),
+      y0: Math.floor(height - pad - 2 * line - 2 * font),
+      x1: width,
+      y1: height,
+    },
   ];
 }
 
@@ -174,5 +210,13 @@ function drawScaleBar(img: RgbImage, cam: Camera, ss: number, pad: number, font:
   drawSegment(img, x0, y - tick, 0, x0, y + 0.5, 0, INK, 1.5 * ss);
   drawSegment(img, x1, y - tick, 0, x1, y + 0.5, 0, INK, 1.5 * ss);
   const label = `${formatMm(length)} mm`;
-  drawText(img, label, (x0 + x1) / 2 - textWidth(label, font) / 2, y - tick - (GLYPH_HEIGHT + 1) * font, INK, font, HALO);
+  drawText(
+    img,
+    label,
+    (x0 + x1) / 2 - textWidth(label, font) / 2,
+    y - tick - (GLYPH_HEIGHT + 1) * font,
+    INK,
+    font,
+    HALO,
+  );
 }

@@ -88,7 +88,12 @@ export function rasterize(meshes: readonly SceneMesh[], camera: Camera, opts: Ra
   const pixels = cam.width * cam.height;
   const buffers = opts.buffers ?? new FrameBuffers();
   buffers.ensure(pixels);
-  const image = createImage(cam.width, cam.height, opts.background ?? BACKGROUND, buffers.color.subarray(0, pixels * 3));
+  const image = createImage(
+    cam.width,
+    cam.height,
+    opts.background ?? BACKGROUND,
+    buffers.color.subarray(0, pixels * 3),
+  );
   const depth = buffers.depth.subarray(0, pixels).fill(-Infinity);
   const parts = buffers.parts.subarray(0, pixels).fill(0);
   const mark = buffers.mark.subarray(0, pixels).fill(0);
@@ -136,7 +141,15 @@ export function project(points: ArrayLike<number>, cam: Camera): Float32Array {
   return out;
 }
 
-function fillMesh(m: SceneMesh, p: Float32Array, partId: number, cam: Camera, image: RgbImage, depth: Float32Array, parts: Uint16Array): void {
+function fillMesh(
+  m: SceneMesh,
+  p: Float32Array,
+  partId: number,
+  cam: Camera,
+  image: RgbImage,
+  depth: Float32Array,
+  parts: Uint16Array,
+): void {
   const tris = m.triangles;
   const faces = m.faces ?? new Uint32Array(tris.length / 3);
   const normals = m.normals ?? cornerNormals(m.positions, tris, faces);
@@ -173,10 +186,30 @@ function topLeft(dx: number, dy: number): boolean {
   return dy < 0 || (dy === 0 && dx > 0);
 }
 
-function fillTriangle(p: Float32Array, a: number, b: number, c: number, light: Float32Array, color: Rgb, partId: number, image: RgbImage, depth: Float32Array, parts: Uint16Array): void {
-  let x0 = p[a]!, y0 = p[a + 1]!, z0 = p[a + 2]!, i0 = light[0]!;
-  let x1 = p[b]!, y1 = p[b + 1]!, z1 = p[b + 2]!, i1 = light[1]!;
-  const x2 = p[c]!, y2 = p[c + 1]!, z2 = p[c + 2]!, i2 = light[2]!;
+function fillTriangle(
+  p: Float32Array,
+  a: number,
+  b: number,
+  c: number,
+  light: Float32Array,
+  color: Rgb,
+  partId: number,
+  image: RgbImage,
+  depth: Float32Array,
+  parts: Uint16Array,
+): void {
+  let x0 = p[a]!,
+    y0 = p[a + 1]!,
+    z0 = p[a + 2]!,
+    i0 = light[0]!;
+  let x1 = p[b]!,
+    y1 = p[b + 1]!,
+    z1 = p[b + 2]!,
+    i1 = light[1]!;
+  const x2 = p[c]!,
+    y2 = p[c + 1]!,
+    z2 = p[c + 2]!,
+    i2 = light[2]!;
   let area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
   if (area < 0) {
     // One winding for the edge functions below.
@@ -244,7 +277,15 @@ function fillTriangle(p: Float32Array, a: number, b: number, c: number, light: F
  * the outlines a B-rep edge list does not contain. The nearer pixel of each pair is marked, then
  * widened to `width`.
  */
-function drawContours(image: RgbImage, depth: Float32Array, parts: Uint16Array, mark: Uint8Array, pixelSize: number, width: number, color: Rgb): void {
+function drawContours(
+  image: RgbImage,
+  depth: Float32Array,
+  parts: Uint16Array,
+  mark: Uint8Array,
+  pixelSize: number,
+  width: number,
+  color: Rgb,
+): void {
   const W = image.width;
   const H = image.height;
   // A plane at 80° to the screen changes depth by ~6 pixels' worth per pixel; jumps above

@@ -3,7 +3,15 @@
  * server, no GUI FreeCAD, no native image library.
  */
 import type { CadClient, CallOptions } from "../client.js";
-import { cameraFor, fitScaleInside, viewBasis, viewExtent, type Insets, type ViewExtent, type ViewName } from "./camera.js";
+import {
+  cameraFor,
+  fitScaleInside,
+  viewBasis,
+  viewExtent,
+  type Insets,
+  type ViewExtent,
+  type ViewName,
+} from "./camera.js";
 import type { Rgb, RgbImage } from "./image.js";
 import { parseTessellation, type Bbox, type Tessellation } from "./mesh.js";
 import { annotationCorners, annotationInsets, compactInsets, drawOverlay, type Rect } from "./overlay.js";
@@ -61,7 +69,12 @@ export interface RenderedView {
 }
 
 /** Run the worker's tessellate op and check the reply. */
-export async function tessellate(cad: CadClient, objects?: string[], tolerance?: number, call: CallOptions = {}): Promise<Tessellation> {
+export async function tessellate(
+  cad: CadClient,
+  objects?: string[],
+  tolerance?: number,
+  call: CallOptions = {},
+): Promise<Tessellation> {
   const args: Record<string, unknown> = {};
   if (objects?.length) args.objects = objects;
   if (tolerance !== undefined) args.tolerance = tolerance;
@@ -70,17 +83,15 @@ export async function tessellate(cad: CadClient, objects?: string[], tolerance?:
 
 /** Prepare a tessellation for drawing (once, however many views are drawn from it). */
 export function sceneOf(tessellation: Tessellation): Scene {
-  const meshes = tessellation.parts.map(
-    (p, k): SceneMesh => ({
-      positions: p.positions,
-      triangles: p.triangles,
-      faces: p.faces,
-      normals: cornerNormals(p.positions, p.triangles, p.faces),
-      edges: p.edges,
-      closed: p.closed,
-      color: PART_COLORS[k % PART_COLORS.length]!,
-    }),
-  );
+  const meshes = tessellation.parts.map((p, k): SceneMesh => ({
+    positions: p.positions,
+    triangles: p.triangles,
+    faces: p.faces,
+    normals: cornerNormals(p.positions, p.triangles, p.faces),
+    edges: p.edges,
+    closed: p.closed,
+    color: PART_COLORS[k % PART_COLORS.length]!,
+  }));
   return {
     tessellation,
     meshes,
@@ -114,14 +125,23 @@ export function sceneExtent(scene: Scene, view: ViewName): ViewExtent | undefine
 }
 
 /** Draw one view of a scene into an RGB image (synchronous: pure CPU work). */
-export function drawView(scene: Scene, view: ViewName, width: number, height: number, opts: DrawOptions = {}): RgbImage {
+export function drawView(
+  scene: Scene,
+  view: ViewName,
+  width: number,
+  height: number,
+  opts: DrawOptions = {},
+): RgbImage {
   const annotate = opts.annotate ?? true;
   const extent = sceneExtent(scene, view);
   const basis = viewBasis(view);
   const supersample = width * height <= SUPERSAMPLE_MAX_PIXELS ? 2 : 1;
   const frameWith = (insets: Insets): Frame => {
     const scale = opts.scale ?? fitScaleInside(extent, width, height, insets);
-    return rasterize(scene.meshes, cameraFor(view, extent, width, height, scale, insets), { supersample, buffers: scratch });
+    return rasterize(scene.meshes, cameraFor(view, extent, width, height, scale, insets), {
+      supersample,
+      buffers: scratch,
+    });
   };
   let frame: Frame;
   // Only faces are seen by the overlap check, so a faceless object (a sketch) gets the full band.
@@ -134,7 +154,8 @@ export function drawView(scene: Scene, view: ViewName, width: number, height: nu
   } else {
     frame = frameWith(insetsFor(view, width, height, annotate));
   }
-  if (annotate) drawOverlay(frame.image, frame.camera, frame.supersample, { bbox: scene.tessellation.bbox, legend: scene.legend });
+  if (annotate)
+    drawOverlay(frame.image, frame.camera, frame.supersample, { bbox: scene.tessellation.bbox, legend: scene.legend });
   return resolve(frame);
 }
 
@@ -151,13 +172,21 @@ function covers(frame: Frame, rects: readonly Rect[]): boolean {
 }
 
 function checkSize(width: number, height: number): void {
-  for (const [what, v] of [["width", width], ["height", height]] as const) {
-    if (!Number.isInteger(v) || v < 16 || v > 4096) throw new RangeError(`${what} must be a whole number of pixels in 16..4096, got ${v}`);
+  for (const [what, v] of [
+    ["width", width],
+    ["height", height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 16 || v > 4096)
+      throw new RangeError(`${what} must be a whole number of pixels in 16..4096, got ${v}`);
   }
 }
 
 /** Render one view of the design to PNG, with what the tool reports about it. */
-export async function renderView(cad: CadClient, req: RenderRequest = {}, call: CallOptions = {}): Promise<RenderedView> {
+export async function renderView(
+  cad: CadClient,
+  req: RenderRequest = {},
+  call: CallOptions = {},
+): Promise<RenderedView> {
   const view = req.view ?? "iso";
   const width = req.width ?? DEFAULT_WIDTH;
   const height = req.height ?? DEFAULT_HEIGHT;

@@ -5,7 +5,11 @@
  * same B-rep face that share a vertex. Curved faces then shade smoothly, while the crease
  * between two faces stays sharp because corners of different faces never mix.
  */
-export function cornerNormals(positions: ArrayLike<number>, triangles: ArrayLike<number>, faces: ArrayLike<number>): Float32Array {
+export function cornerNormals(
+  positions: ArrayLike<number>,
+  triangles: ArrayLike<number>,
+  faces: ArrayLike<number>,
+): Float32Array {
   const triCount = triangles.length / 3;
   const slotOf = new Map<number, number>();
   // At most one slot per corner; usually about one per vertex.

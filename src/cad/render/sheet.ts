@@ -29,7 +29,9 @@ export interface SheetRequest {
 export function drawSheet(scene: Scene, width = SHEET_WIDTH, height = SHEET_HEIGHT): RgbImage {
   const cw = Math.floor(width / 2);
   const ch = Math.floor(height / 2);
-  const scale = Math.min(...ORTHO.map((v) => fitScaleInside(sceneExtent(scene, v), cw, ch, insetsFor(v, cw, ch, true))));
+  const scale = Math.min(
+    ...ORTHO.map((v) => fitScaleInside(sceneExtent(scene, v), cw, ch, insetsFor(v, cw, ch, true))),
+  );
   const sheet = createImage(width, height, [255, 255, 255]);
   LAYOUT.forEach((row, r) =>
     row.forEach((view, c) => {

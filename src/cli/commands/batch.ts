@@ -1,21 +1,21 @@
 import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
-import { gatedAdapter } from "../../agent/batch/gated-adapter.js";
-import { createJobRunner, type BriefTarget } from "../../agent/batch/job-runner.js";
-import { JobFileError, loadJobs, parseShard, shardJobs, type BatchJob } from "../../agent/batch/jobs.js";
-import { loadRecords, type LoadedRecord } from "../../agent/batch/records.js";
-import { BatchRun, checkJobDirs, writeBatchFilesSync } from "../../agent/batch/run-batch.js";
-import { defaultConcurrency, WorkerPool } from "../../agent/batch/worker-pool.js";
+import { gatedAdapter } from "../../batch/gated-adapter.js";
+import { createJobRunner, type BriefTarget } from "../../batch/job-runner.js";
+import { JobFileError, loadJobs, parseShard, shardJobs, type BatchJob } from "../../batch/jobs.js";
+import { loadRecords, type LoadedRecord } from "../../batch/records.js";
+import { BatchRun, checkJobDirs, writeBatchFilesSync } from "../../batch/run-batch.js";
+import { defaultConcurrency, WorkerPool } from "../../batch/worker-pool.js";
 import { DEFAULT_FORMATS } from "../../agent/outputs.js";
 import { ProviderGate } from "../../agent/provider-gate.js";
-import { Redactor } from "../../agent/redact.js";
+import { Redactor } from "../../util/redact.js";
 import { retryPolicyFromEnv } from "../../agent/retry.js";
 import { CadClient } from "../../cad/client.js";
 import { freecadInstallHint } from "../../cad/find-freecad.js";
 import type { ProtocolAdapter } from "../../llm/types.js";
 import { createRegistry } from "../../tools/catalog.js";
 import { batchProgress } from "../batch-progress.js";
-import { CliError, ExitCode } from "../errors.js";
+import { UserError, ExitCode } from "../../util/user-error.js";
 import { providerAdapter } from "../provider-adapter.js";
 import { resolveBatch, type BatchFlags } from "../resolve-batch.js";
 
@@ -60,9 +60,14 @@ Examples:
 export function register(program: Command): void {
   program
     .command("batch")
-    .description("Run many briefs and/or design records with a pool of FreeCAD workers; writes summary.json and index.html")
+    .description(
+      "Run many briefs and/or design records with a pool of FreeCAD workers; writes summary.json and index.html",
+    )
     .argument("<jobs>", "a jobs.jsonl file, or a folder of *.cad.json design records")
-    .option("--concurrency <n>", "jobs at a time (default: from cores and memory; more when there are briefs, which mostly wait on the provider)")
+    .option(
+      "--concurrency <n>",
+      "jobs at a time (default: from cores and memory; more when there are briefs, which mostly wait on the provider)",
+    )
     .option("--shard <i/n>", "run only shard i of n (jobs split by a hash of their id: stable across machines)")
     .option("--resume", "skip jobs whose report.json is complete in the output folder (needs -o)")
     .option("--retry-failed", "with --resume: also re-run jobs that failed")
@@ -88,7 +93,7 @@ function usage<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof JobFileError) throw new CliError(e.message, ExitCode.usage);
+    if (e instanceof JobFileError) throw new UserError(e.message, ExitCode.usage);
     throw e;
   }
 }
@@ -96,15 +101,21 @@ function usage<T>(f: () => T): T {
 function parseConcurrency(raw: string | undefined, jobs: readonly BatchJob[]): number {
   if (raw === undefined) return defaultConcurrency(jobs.some((j) => j.kind === "brief"));
   const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) throw new CliError(`invalid --concurrency '${raw}': must be a whole number from 1 to ${MAX_CONCURRENCY}`, ExitCode.usage);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+    throw new UserError(
+      `invalid --concurrency '${raw}': must be a whole number from 1 to ${MAX_CONCURRENCY}`,
+      ExitCode.usage,
+    );
   return n;
 }
 
 /** Run a batch from the command line; returns the exit code (CLI.md "Exit codes"). */
 export async function batchCommand(source: string, flags: BatchCommandFlags): Promise<number> {
   const shard = flags.shard === undefined ? undefined : usage(() => parseShard(flags.shard as string));
-  if (flags.resume && flags.out === undefined) throw new CliError("--resume needs -o <the batch folder to resume>", ExitCode.usage);
-  if (flags.retryFailed && !flags.resume) throw new CliError("--retry-failed only makes sense with --resume", ExitCode.usage);
+  if (flags.resume && flags.out === undefined)
+    throw new UserError("--resume needs -o <the batch folder to resume>", ExitCode.usage);
+  if (flags.retryFailed && !flags.resume)
+    throw new UserError("--retry-failed only makes sense with --resume", ExitCode.usage);
   const all = usage(() => loadJobs(source));
   const jobs = shard ? shardJobs(all, shard) : all;
   const concurrency = parseConcurrency(flags.concurrency, jobs);
@@ -130,9 +141,15 @@ export async function batchCommand(source: string, flags: BatchCommandFlags): Pr
   }
 
   mkdirSync(run.outDir, { recursive: true });
-  const pool = new WorkerPool(concurrency, () => new CadClient({ freecadCmd: run.freecadCmd, defaultTimeoutMs: 120_000 }));
+  const pool = new WorkerPool(
+    concurrency,
+    () => new CadClient({ freecadCmd: run.freecadCmd, defaultTimeoutMs: 120_000 }),
+  );
   const err = (s: string): void => void process.stderr.write(redactor.redact(s));
-  const progress = batchProgress(err, { tty: process.stderr.isTTY === true, width: () => process.stderr.columns || 100 });
+  const progress = batchProgress(err, {
+    tty: process.stderr.isTTY === true,
+    width: () => process.stderr.columns || 100,
+  });
 
   const interrupt = new AbortController();
   const batch = new BatchRun({
@@ -172,7 +189,9 @@ export async function batchCommand(source: string, flags: BatchCommandFlags): Pr
       }
     }
     interrupt.abort();
-    progress.note("interrupting: running jobs save their design record, transcript and report; summary.json and index.html follow (Ctrl-C again to quit now)");
+    progress.note(
+      "interrupting: running jobs save their design record, transcript and report; summary.json and index.html follow (Ctrl-C again to quit now)",
+    );
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -190,7 +209,10 @@ export async function batchCommand(source: string, flags: BatchCommandFlags): Pr
     const summary = await batch.run();
     await probe;
     if (cadError !== undefined) {
-      throw new CliError(`FreeCAD could not be started (${run.freecadCmd}): ${cadError instanceof Error ? cadError.message : String(cadError)}\n${freecadInstallHint()}`, ExitCode.cad);
+      throw new UserError(
+        `FreeCAD could not be started (${run.freecadCmd}): ${cadError instanceof Error ? cadError.message : JSON.stringify(cadError)}\n${freecadInstallHint()}`,
+        ExitCode.cad,
+      );
     }
     if (flags.json) process.stdout.write(`${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
     if (summary.interrupted) return ExitCode.interrupted;

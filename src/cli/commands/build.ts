@@ -2,13 +2,19 @@ import path from "node:path";
 import type { Command } from "commander";
 import { buildDesign, type BuildEvent } from "../../agent/build-design.js";
 import { previewHook } from "../../agent/preview.js";
-import { applyOverrides, DesignRecordError, ParameterOverrideError, readDesignRecord, type DesignRecord } from "../../agent/design-record.js";
+import {
+  applyOverrides,
+  DesignRecordError,
+  ParameterOverrideError,
+  readDesignRecord,
+  type DesignRecord,
+} from "../../record/design-record.js";
 import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../../agent/outputs.js";
 import type { RunReport } from "../../agent/report.js";
 import { CadClient } from "../../cad/client.js";
 import { findFreecad, freecadInstallHint } from "../../cad/find-freecad.js";
 import { createRegistry } from "../../tools/catalog.js";
-import { CliError, ExitCode } from "../errors.js";
+import { UserError, ExitCode } from "../../util/user-error.js";
 
 interface BuildFlags {
   set: string[];
@@ -25,7 +31,12 @@ export function register(program: Command): void {
     .command("build")
     .description("Rebuild a design record (design.cad.json) without an LLM, optionally with new parameter values")
     .argument("<design>", "path to a design.cad.json record")
-    .option("--set <name=value>", "parameter override, repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option(
+      "--set <name=value>",
+      "parameter override, repeatable",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option("-o, --out <dir>", "output folder (default: ./cadagent-out/<record>-<yyyymmdd-hhmmss>)")
     .option("--formats <list>", "exported formats, comma-separated", DEFAULT_FORMATS.join(","))
     .option("--views", "also write views.png: the top, front and right views beside the iso view")
@@ -43,7 +54,7 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
   const outDir = path.resolve(flags.out ?? defaultOutDir(design));
 
   const freecad = findFreecad();
-  if (!freecad) throw new CliError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
+  if (!freecad) throw new UserError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
   const cad = new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 120_000 });
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
@@ -53,7 +64,10 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
       await cad.start();
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new CliError(`FreeCAD could not be started (${freecad.path}): ${why}\n${freecadInstallHint()}`, ExitCode.cad);
+      throw new UserError(
+        `FreeCAD could not be started (${freecad.path}): ${why}\n${freecadInstallHint()}`,
+        ExitCode.cad,
+      );
     }
     const progress = flags.json ? undefined : stderrProgress(record);
     const report = await buildDesign({
@@ -77,9 +91,13 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
 
 function loadRecord(file: string, tools: readonly string[]): DesignRecord {
   try {
-    return readDesignRecord(file, tools, "this record runs Python in FreeCAD: rebuild it with --allow-python if you trust it");
+    return readDesignRecord(
+      file,
+      tools,
+      "this record runs Python in FreeCAD: rebuild it with --allow-python if you trust it",
+    );
   } catch (e) {
-    if (e instanceof DesignRecordError) throw new CliError(e.message);
+    if (e instanceof DesignRecordError) throw new UserError(e.message);
     throw e;
   }
 }
@@ -89,9 +107,9 @@ function parseSets(sets: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of sets) {
     const m = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(s);
-    if (!m?.[1] || !m[2]) throw new CliError(`--set '${s}': expected name=value, e.g. --set width=50`);
+    if (!m?.[1] || !m[2]) throw new UserError(`--set '${s}': expected name=value, e.g. --set width=50`);
     const value = Number(m[2]);
-    if (!Number.isFinite(value)) throw new CliError(`--set '${s}': '${m[2]}' is not a number`);
+    if (!Number.isFinite(value)) throw new UserError(`--set '${s}': '${m[2]}' is not a number`);
     out[m[1]] = value;
   }
   return out;
@@ -101,7 +119,7 @@ function applyOverridesOrFail(record: DesignRecord, file: string, overrides: Rec
   try {
     return applyOverrides(record, overrides);
   } catch (e) {
-    if (e instanceof ParameterOverrideError) throw new CliError(`${file}: --set: ${e.message}`);
+    if (e instanceof ParameterOverrideError) throw new UserError(`${file}: --set: ${e.message}`);
     throw e;
   }
 }
@@ -110,7 +128,7 @@ function formatsOrFail(list: string): ExportFormat[] {
   try {
     return parseFormats(list);
   } catch (e) {
-    throw new CliError(`--formats: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UserError(`--formats: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -130,7 +148,10 @@ function stderrProgress(record: DesignRecord): (e: BuildEvent) => void {
   return (e) => {
     if (e.type === "build-start") write(`building ${e.source ?? "design"} (${total} steps) → ${e.outDir}`);
     else if (e.type === "step" && e.ok) write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
-    else if (e.type === "step") write(`  [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`);
+    else if (e.type === "step")
+      write(
+        `  [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`,
+      );
     else if (e.type === "export" && e.error) write(`  export ${e.format} FAILED: ${e.error}`);
     else if (e.type === "preview" && e.error) write(`  warning: no preview: ${e.error}`);
   };
@@ -138,8 +159,10 @@ function stderrProgress(record: DesignRecord): (e: BuildEvent) => void {
 
 function healthNote(result: Record<string, unknown> | undefined): string {
   const name = typeof result?.name === "string" ? ` ${result.name}` : "";
-  if (typeof result?.value === "number") return `${name} = ${result.value}${typeof result.unit === "string" && result.unit ? ` ${result.unit}` : ""}`;
-  const volume = typeof result?.volume === "number" && result.volume > 0 ? `  volume ${result.volume.toFixed(2)} mm³` : "";
+  if (typeof result?.value === "number")
+    return `${name} = ${result.value}${typeof result.unit === "string" && result.unit ? ` ${result.unit}` : ""}`;
+  const volume =
+    typeof result?.volume === "number" && result.volume > 0 ? `  volume ${result.volume.toFixed(2)} mm³` : "";
   return `${name}${volume}`;
 }
 
@@ -149,7 +172,11 @@ function finishOutput(report: RunReport, outDir: string, json: boolean): void {
     return;
   }
   const w = (s: string): void => void process.stderr.write(`${s}\n`);
-  for (const p of report.parts) w(`  part ${p.name}: volume ${p.volume.toFixed(3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
+  for (const p of report.parts)
+    w(`  part ${p.name}: volume ${p.volume.toFixed(3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
   if (report.status === "success") w(`done: ${Object.values(report.files).join(", ")} in ${outDir}`);
-  else w(`${report.status}: ${report.error ?? "unknown error"}${report.exitCode === ExitCode.cad ? `\n${freecadInstallHint()}` : ""}`);
+  else
+    w(
+      `${report.status}: ${report.error ?? "unknown error"}${report.exitCode === ExitCode.cad ? `\n${freecadInstallHint()}` : ""}`,
+    );
 }

@@ -1,14 +1,13 @@
 import type { Command } from "commander";
 import { DEFAULT_FORMATS } from "../../agent/outputs.js";
-import { Redactor } from "../../agent/redact.js";
+import { Redactor } from "../../util/redact.js";
 import type { RunReport } from "../../agent/report.js";
 import { previewHook } from "../../agent/preview.js";
 import { runDesign } from "../../agent/run-design.js";
-import { ExitCode } from "../errors.js";
+import { ExitCode } from "../../util/user-error.js";
 import { providerAdapter } from "../provider-adapter.js";
 import { formatReport, humanRenderer, ndjsonRenderer } from "../render.js";
 import { resolveRun, type DesignFlags } from "../resolve-run.js";
-
 
 const BRIEF_HELP = 'what to design, e.g. "a 60x40x5 mm mounting plate with four M4 holes 5 mm from the corners"';
 
@@ -37,19 +36,24 @@ function withDesignOptions(cmd: Command): Command {
  */
 export function register(program: Command): void {
   program.enablePositionalOptions();
-  withDesignOptions(program.argument("[brief]", BRIEF_HELP)).action(async (brief: string | undefined, flags: DesignFlags) => {
-    if (brief === undefined) {
-      program.outputHelp({ error: true });
-      process.exitCode = ExitCode.usage;
-      return;
-    }
-    process.exitCode = await designCommand(brief, flags);
-  });
-  withDesignOptions(program.command("design").description("Design a part from a natural-language brief (the default command)").argument("<brief>", BRIEF_HELP)).action(
-    async (brief: string, flags: DesignFlags) => {
+  withDesignOptions(program.argument("[brief]", BRIEF_HELP)).action(
+    async (brief: string | undefined, flags: DesignFlags) => {
+      if (brief === undefined) {
+        program.outputHelp({ error: true });
+        process.exitCode = ExitCode.usage;
+        return;
+      }
       process.exitCode = await designCommand(brief, flags);
     },
   );
+  withDesignOptions(
+    program
+      .command("design")
+      .description("Design a part from a natural-language brief (the default command)")
+      .argument("<brief>", BRIEF_HELP),
+  ).action(async (brief: string, flags: DesignFlags) => {
+    process.exitCode = await designCommand(brief, flags);
+  });
 }
 
 /** Run one design from the command line; returns the exit code (CLI.md "Exit codes"). */

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { runDoctor, type DoctorReport } from "../../config/doctor.js";
-import { ExitCode } from "../errors.js";
+import { runDoctor, type DoctorReport } from "../doctor.js";
+import { ExitCode } from "../../util/user-error.js";
 
 /**
  * Registers `cadagent doctor [--json]`: exit 0 when a design can run here, 2 with what to fix.
@@ -24,8 +24,13 @@ const mark = (ok: boolean): string => (ok ? "ok  " : "FAIL");
 export function formatDoctor(r: DoctorReport): string {
   const lines: string[] = [];
   lines.push(`${mark(r.node.ok)} Node ${r.node.version}`);
-  const files = [`${r.config.user} (${r.config.userLoaded ? "loaded" : "not present"})`, `${r.config.project} (${r.config.projectLoaded ? "loaded" : "not present"})`];
-  lines.push(`${mark(r.config.ok)} config: CADAGENT_HOME ${r.config.home}; ${files.join(", ")}${r.config.provider ? `; provider ${r.config.provider}` : ""}`);
+  const files = [
+    `${r.config.user} (${r.config.userLoaded ? "loaded" : "not present"})`,
+    `${r.config.project} (${r.config.projectLoaded ? "loaded" : "not present"})`,
+  ];
+  lines.push(
+    `${mark(r.config.ok)} config: CADAGENT_HOME ${r.config.home}; ${files.join(", ")}${r.config.provider ? `; provider ${r.config.provider}` : ""}`,
+  );
   lines.push(
     r.freecad.path
       ? `${mark(r.freecad.ok)} FreeCAD ${r.freecad.version ?? "(version unknown)"} at ${r.freecad.path} (from ${r.freecad.source ?? "?"})`
@@ -36,11 +41,17 @@ export function formatDoctor(r: DoctorReport): string {
       ? `${mark(true)} worker started in ${r.worker.startMs ?? "?"} ms, ping answered in ${r.worker.pingMs ?? "?"} ms`
       : `${mark(false)} worker: ${r.worker.error ?? "did not start"}`,
   );
-  lines.push(r.keychain.available ? `${mark(true)} keychain: ${r.keychain.label} usable` : `warn keychain: ${r.keychain.label} unavailable — ${r.keychain.reason ?? "unknown reason"} (keys can still come from environment variables or ${r.apiKeysFile.path})`);
+  lines.push(
+    r.keychain.available
+      ? `${mark(true)} keychain: ${r.keychain.label} usable`
+      : `warn keychain: ${r.keychain.label} unavailable — ${r.keychain.reason ?? "unknown reason"} (keys can still come from environment variables or ${r.apiKeysFile.path})`,
+  );
   const withKey = r.providers.filter((p) => p.source).map((p) => `${p.id} (${p.source}: ${p.detail ?? ""})`);
   const keyless = r.providers.filter((p) => !p.source && !p.keyRequired).map((p) => p.id);
   const missing = r.providers.filter((p) => !p.ready).map((p) => p.id);
-  lines.push(`${mark(r.providers.some((p) => p.ready))} keys: ${withKey.length ? withKey.join(", ") : "none"}${keyless.length ? `; no key needed: ${keyless.join(", ")}` : ""}${missing.length ? `; no key: ${missing.join(", ")}` : ""}`);
+  lines.push(
+    `${mark(r.providers.some((p) => p.ready))} keys: ${withKey.length ? withKey.join(", ") : "none"}${keyless.length ? `; no key needed: ${keyless.join(", ")}` : ""}${missing.length ? `; no key: ${missing.join(", ")}` : ""}`,
+  );
   if (r.apiKeysFile.reason) lines.push(`${mark(false)} ${r.apiKeysFile.reason}`);
   lines.push(`${mark(true)} render: ${r.render.preview}`);
   for (const w of r.warnings) lines.push(`warn ${w}`);

@@ -1,13 +1,13 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { DEFAULT_THRESHOLDS, runEval, type EvalRun, type StepImport, type Thresholds } from "../../agent/eval/run-eval.js";
-import { EvalSuiteError, loadSuite } from "../../agent/eval/suite.js";
+import { DEFAULT_THRESHOLDS, runEval, type EvalRun, type StepImport, type Thresholds } from "../../eval/run-eval.js";
+import { EvalSuiteError, loadSuite } from "../../eval/suite.js";
 import type { ExportFormat } from "../../agent/outputs.js";
 import { previewHook } from "../../agent/preview.js";
-import { Redactor } from "../../agent/redact.js";
+import { Redactor } from "../../util/redact.js";
 import { runDesign } from "../../agent/run-design.js";
 import { CadClient } from "../../cad/client.js";
-import { CliError, ExitCode } from "../errors.js";
+import { UserError, ExitCode } from "../../util/user-error.js";
 import { providerAdapter } from "../provider-adapter.js";
 import { resolveRun, type DesignFlags } from "../resolve-run.js";
 
@@ -24,7 +24,11 @@ interface EvalFlags extends DesignFlags {
 function positive(flag: string, raw: string | undefined, fallback: number, integer = false): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v < 0 || (integer && (!Number.isInteger(v) || v < 1))) throw new CliError(`invalid ${flag} ${JSON.stringify(raw)}: expected ${integer ? "a whole number >= 1" : "a number >= 0"}`, ExitCode.usage);
+  if (!Number.isFinite(v) || v < 0 || (integer && (!Number.isInteger(v) || v < 1)))
+    throw new UserError(
+      `invalid ${flag} ${JSON.stringify(raw)}: expected ${integer ? "a whole number >= 1" : "a number >= 0"}`,
+      ExitCode.usage,
+    );
   return v;
 }
 
@@ -32,8 +36,13 @@ function positive(flag: string, raw: string | undefined, fallback: number, integ
 export function register(program: Command): void {
   program
     .command("eval")
-    .description("Run an evaluation suite: design every case with the configured provider and score it against its references")
-    .argument("<suite>", "a folder of cases: each a subfolder with prompt.txt and expected.json and/or a reference .stl")
+    .description(
+      "Run an evaluation suite: design every case with the configured provider and score it against its references",
+    )
+    .argument(
+      "<suite>",
+      "a folder of cases: each a subfolder with prompt.txt and expected.json and/or a reference .stl",
+    )
     .option("--repeat <k>", "runs per case, for pass@k (default 1)")
     .option("--cases <names>", "only these cases (comma-separated folder names)")
     .option("-p, --provider <id>", "anthropic | openai | gemini | openrouter | any id in providers/*.json")
@@ -43,8 +52,14 @@ export function register(program: Command): void {
     .option("--timeout <seconds>", "deadline per run")
     .option("--budget <usd>", "cost limit per run")
     .option("-o, --out <dir>", "output folder (default: ./cadagent-out/eval-<yyyymmdd-hhmmss>)")
-    .option("--volume-tol <pct>", `pass: |volume error| at most this, percent (default ${DEFAULT_THRESHOLDS.volumePct})`)
-    .option("--bbox-tol-mm <mm>", `pass: each bbox axis within max(this, --bbox-tol-pct) (default ${DEFAULT_THRESHOLDS.bboxMm})`)
+    .option(
+      "--volume-tol <pct>",
+      `pass: |volume error| at most this, percent (default ${DEFAULT_THRESHOLDS.volumePct})`,
+    )
+    .option(
+      "--bbox-tol-mm <mm>",
+      `pass: each bbox axis within max(this, --bbox-tol-pct) (default ${DEFAULT_THRESHOLDS.bboxMm})`,
+    )
     .option("--bbox-tol-pct <pct>", `percent of the reference size (default ${DEFAULT_THRESHOLDS.bboxPct})`)
     .option("--chamfer-tol <mm>", "pass also needs Chamfer mean at most this (default: not required)")
     .option("--samples <n>", "surface points per mesh for the Chamfer distance (default 5000)")
@@ -77,12 +92,15 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
     bboxPct: positive("--bbox-tol-pct", flags.bboxTolPct, DEFAULT_THRESHOLDS.bboxPct),
     chamferMm: flags.chamferTol === undefined ? null : positive("--chamfer-tol", flags.chamferTol, 0),
   };
-  const only = flags.cases?.split(",").map((s) => s.trim()).filter(Boolean);
+  const only = flags.cases
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   let suite;
   try {
     suite = loadSuite(suiteDir, only);
   } catch (e) {
-    if (e instanceof EvalSuiteError) throw new CliError(e.message, ExitCode.usage);
+    if (e instanceof EvalSuiteError) throw new UserError(e.message, ExitCode.usage);
     throw e;
   }
   // The run folder name comes from the "brief" "eval": ./cadagent-out/eval-<timestamp>.
@@ -99,7 +117,9 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
     err("\ninterrupting: finishing eval.json and eval.html with the runs so far (Ctrl-C again to quit now)\n");
   };
   process.on("SIGINT", onSigint);
-  err(`eval ${suite.dir}: ${suite.cases.length} cases × ${repeat} with ${run.provider.id}/${run.model} → ${run.outDir}\n`);
+  err(
+    `eval ${suite.dir}: ${suite.cases.length} cases × ${repeat} with ${run.provider.id}/${run.model} → ${run.outDir}\n`,
+  );
   try {
     const result = await runEval({
       suite,
@@ -108,7 +128,12 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
       thresholds,
       samples,
       signal: interrupt.signal,
-      meta: { provider: run.provider.id, model: run.model, review: flags.review !== false, maxTurns: run.config.maxTurns },
+      meta: {
+        provider: run.provider.id,
+        model: run.model,
+        review: flags.review !== false,
+        maxTurns: run.config.maxTurns,
+      },
       runCase: ({ case: c, outDir }) =>
         runDesign({
           brief: c.prompt,
@@ -126,7 +151,10 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
           signal: interrupt.signal,
           redactor,
         }),
-      reimportStep: (file) => checker.call<StepImport>("import_measure", { path: file }, { timeoutMs: 60_000 }).then((r) => ({ ...r, error: r.error ?? null })),
+      reimportStep: (file) =>
+        checker
+          .call<StepImport>("import_measure", { path: file }, { timeoutMs: 60_000 })
+          .then((r) => ({ ...r, error: r.error ?? null })),
       onRun: (r, i, total) => err(`${progressLine(r, i, total)}\n`),
     });
     const s = result.summary;

@@ -1,8 +1,16 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load.js";
-import { requireProvider } from "../../config/provider-id.js";
-import { loadProviders } from "../../config/providers.js";
-import { assertKeychainWritable, listKeys, normalizeKey, removeKey, setKey, type KeyListing, type KeyStoreOptions } from "../../keys/key-store.js";
+import { requireProvider } from "../../llm/provider-id.js";
+import { loadProviders } from "../../llm/providers.js";
+import {
+  assertKeychainWritable,
+  listKeys,
+  normalizeKey,
+  removeKey,
+  setKey,
+  type KeyListing,
+  type KeyStoreOptions,
+} from "../../keys/key-store.js";
 import { maskKey } from "../../keys/mask-key.js";
 import { readSecret } from "../read-secret.js";
 
@@ -20,7 +28,10 @@ export function register(program: Command): void {
     .command("set")
     .description("Store a provider's API key in the OS keychain; the key is read from stdin, never from arguments")
     .argument("<provider>", "provider id (see `cadagent providers`)")
-    .addHelpText("after", '\nExamples:\n  cadagent keys set anthropic            (prompts; input hidden)\n  printf %s "$KEY" | cadagent keys set openai')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  cadagent keys set anthropic            (prompts; input hidden)\n  printf %s "$KEY" | cadagent keys set openai',
+    )
     .action(async (id: string) => {
       await setCommand(id);
     });
@@ -41,14 +52,19 @@ export function register(program: Command): void {
     .action(async (id: string) => {
       const provider = requireProvider(id);
       const r = await removeKey(provider, storeOptions());
-      process.stderr.write(r.removed ? `removed the ${provider.id} key from the OS keychain\n` : `no ${provider.id} key in the OS keychain (nothing removed)\n`);
-      if (r.stillProvidedBy.length) process.stderr.write(`note: a ${provider.id} key is still provided by ${r.stillProvidedBy.join(" and ")}\n`);
+      process.stderr.write(
+        r.removed
+          ? `removed the ${provider.id} key from the OS keychain\n`
+          : `no ${provider.id} key in the OS keychain (nothing removed)\n`,
+      );
+      if (r.stillProvidedBy.length)
+        process.stderr.write(`note: a ${provider.id} key is still provided by ${r.stillProvidedBy.join(" and ")}\n`);
     });
 }
 
 /** Key-store options from the environment and config (a bad config stops here with exit 2). */
 function storeOptions(): KeyStoreOptions {
-  const config = loadConfig({ cwd: process.cwd(), env: process.env });
+  const config = loadConfig({ cwd: process.cwd(), env: process.env, providers: loadProviders });
   return { env: process.env, apiKeysFile: config.apiKeysFile };
 }
 
@@ -66,15 +82,33 @@ async function setCommand(id: string): Promise<void> {
 
 /** The JSON shape of `keys list --json`. */
 export interface KeyListJson {
-  providers: Array<{ provider: string; keyRequired: boolean; source: string | null; masked: string | null; detail: string | null; shadowed: string[] }>;
+  providers: Array<{
+    provider: string;
+    keyRequired: boolean;
+    source: string | null;
+    masked: string | null;
+    detail: string | null;
+    shadowed: string[];
+  }>;
   keychain: { label: string; available: boolean; reason: string | null };
   apiKeysFile: { path: string; status: string; reason: string | null };
 }
 
 function listingJson(l: KeyListing): KeyListJson {
   return {
-    providers: l.entries.map((e) => ({ provider: e.provider, keyRequired: e.keyRequired, source: e.source ?? null, masked: e.masked ?? null, detail: e.detail ?? null, shadowed: e.shadowed })),
-    keychain: { label: l.keychain.label, available: l.keychain.available, reason: l.keychain.available ? null : l.keychain.reason },
+    providers: l.entries.map((e) => ({
+      provider: e.provider,
+      keyRequired: e.keyRequired,
+      source: e.source ?? null,
+      masked: e.masked ?? null,
+      detail: e.detail ?? null,
+      shadowed: e.shadowed,
+    })),
+    keychain: {
+      label: l.keychain.label,
+      available: l.keychain.available,
+      reason: l.keychain.available ? null : l.keychain.reason,
+    },
     apiKeysFile: { path: l.apiKeysFile.path, status: l.apiKeysFile.status, reason: l.apiKeysFile.reason ?? null },
   };
 }
@@ -94,7 +128,11 @@ export function formatListing(l: KeyListing): string {
   const head = ["provider", "source", "key", "from"];
   const widths = [0, 1, 2].map((i) => Math.max(head[i]?.length ?? 0, ...rows.map((r) => r[i]?.length ?? 0)));
   const line = (r: string[]): string => `${r.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join("  ")}\n`;
-  const keychain = l.keychain.available ? `${l.keychain.label}: available` : `${l.keychain.label}: unavailable — ${l.keychain.reason}`;
-  const file = l.apiKeysFile.reason ? `api_keys.json: ${l.apiKeysFile.reason}` : `api_keys.json: ${l.apiKeysFile.path} (${l.apiKeysFile.status === "ok" ? "read" : "not present"})`;
+  const keychain = l.keychain.available
+    ? `${l.keychain.label}: available`
+    : `${l.keychain.label}: unavailable — ${l.keychain.reason}`;
+  const file = l.apiKeysFile.reason
+    ? `api_keys.json: ${l.apiKeysFile.reason}`
+    : `api_keys.json: ${l.apiKeysFile.path} (${l.apiKeysFile.status === "ok" ? "read" : "not present"})`;
   return `${line(head)}${rows.map(line).join("")}\n${keychain}\n${file}\n`;
 }

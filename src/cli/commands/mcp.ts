@@ -14,7 +14,10 @@ export function register(program: Command): void {
   program
     .command("mcp")
     .description("Run an MCP server on stdio exposing the CAD tool catalog (for Claude Desktop, Claude Code, Cursor…)")
-    .option("-o, --out <dir>", "where exports and saved design records go; nothing is written outside it (default: ./cadagent-out/mcp-<yyyymmdd-hhmmss>)")
+    .option(
+      "-o, --out <dir>",
+      "where exports and saved design records go; nothing is written outside it (default: ./cadagent-out/mcp-<yyyymmdd-hhmmss>)",
+    )
     .option("--allow-python", "offer run_python (arbitrary Python inside the FreeCAD worker)")
     .option("--brief <text>", "what is being designed; stored in records written by save_design")
     .action(async (flags: McpFlags) => {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load.js";
-import { loadProviders, type Provider } from "../../config/providers.js";
+import { loadProviders, type Provider } from "../../llm/providers.js";
 import { listKeys, type KeySource } from "../../keys/key-store.js";
 import { resolveBaseUrl } from "../resolve-run.js";
 
@@ -64,8 +64,16 @@ function keyColumn(p: ProviderInfo): string {
 
 /** A plain table; the key column says where a key comes from, never what it is. */
 export function formatProviders(infos: readonly ProviderInfo[]): string {
-  const rows = [["provider", "protocol", "default model", "key"], ...infos.map((p) => [p.id, p.protocol, p.defaultModel, keyColumn(p)])];
+  const rows = [
+    ["provider", "protocol", "default model", "key"],
+    ...infos.map((p) => [p.id, p.protocol, p.defaultModel, keyColumn(p)]),
+  ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const lines = rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join("  ").trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell))
+      .join("  ")
+      .trimEnd(),
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -24,7 +24,9 @@ export function register(program: Command): void {
 /** One entry per tool: name, the description's first sentence, then its argument names. */
 export function formatCatalog(specs: readonly ToolSpec[]): string {
   const width = Math.max(0, ...specs.map((s) => s.name.length));
-  const lines = specs.map((s) => `${s.name.padEnd(width)}  ${firstSentence(s.description)}\n${" ".repeat(width + 2)}${argumentList(s)}`);
+  const lines = specs.map(
+    (s) => `${s.name.padEnd(width)}  ${firstSentence(s.description)}\n${" ".repeat(width + 2)}${argumentList(s)}`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -43,6 +45,10 @@ function firstSentence(text: string): string {
 function argumentList(spec: ToolSpec): string {
   const props = spec.inputSchema.properties;
   const names = props && typeof props === "object" ? Object.keys(props) : [];
-  const required = new Set(Array.isArray(spec.inputSchema.required) ? spec.inputSchema.required.filter((r): r is string => typeof r === "string") : []);
+  const required = new Set(
+    Array.isArray(spec.inputSchema.required)
+      ? spec.inputSchema.required.filter((r): r is string => typeof r === "string")
+      : [],
+  );
   return `{${names.map((n) => (required.has(n) ? n : `${n}?`)).join(", ")}}`;
 }

@@ -1,4 +1,12 @@
-import type { AssistantMessage, ChatRequest, FinishReason, StreamEvent, ToolCall, ToolSpec, Usage } from "../../../src/llm/types.js";
+import type {
+  AssistantMessage,
+  ChatRequest,
+  FinishReason,
+  StreamEvent,
+  ToolCall,
+  ToolSpec,
+  Usage,
+} from "../../../src/llm/types.js";
 import { ProviderError } from "../../../src/llm/types.js";
 
 /** Everything one adapter stream produced, pre-digested for assertions. */
@@ -42,7 +50,11 @@ export const sampleTools: ToolSpec[] = [
   {
     name: "make_box",
     description: "Create a box",
-    inputSchema: { type: "object", properties: { length: { type: "number" }, width: { type: "number" } }, required: ["length"] },
+    inputSchema: {
+      type: "object",
+      properties: { length: { type: "number" }, width: { type: "number" } },
+      required: ["length"],
+    },
   },
   {
     name: "render_preview",
@@ -78,7 +90,11 @@ export interface ResultSpec {
  * The request of the next turn: the brief, the assistant message the adapter assembled,
  * and one tool result per call (in call order) built from `results`.
  */
-export function followUpRequest(first: Collected, results: ResultSpec[], overrides: Partial<ChatRequest> = {}): ChatRequest {
+export function followUpRequest(
+  first: Collected,
+  results: ResultSpec[],
+  overrides: Partial<ChatRequest> = {},
+): ChatRequest {
   const base = sampleRequest(overrides);
   if (!first.message) throw new Error("first turn did not finish");
   return {

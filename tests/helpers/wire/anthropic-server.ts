@@ -50,16 +50,27 @@ async function writeStream(w: WireResponse, turn: ReplyTurn, req: RecordedReques
   await w.event(
     {
       type: "message_start",
-      message: { ...messageShell(req, turnIndex), content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
+      message: {
+        ...messageShell(req, turnIndex),
+        content: [],
+        stop_reason: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
     },
     "message_start",
   );
   await w.event({ type: "ping" }, "ping");
   let index = 0;
   if (turn.text) {
-    await w.event({ type: "content_block_start", index, content_block: { type: "text", text: "" } }, "content_block_start");
+    await w.event(
+      { type: "content_block_start", index, content_block: { type: "text", text: "" } },
+      "content_block_start",
+    );
     for (const piece of splitInTwo(turn.text)) {
-      await w.event({ type: "content_block_delta", index, delta: { type: "text_delta", text: piece } }, "content_block_delta");
+      await w.event(
+        { type: "content_block_delta", index, delta: { type: "text_delta", text: piece } },
+        "content_block_delta",
+      );
     }
     await w.event({ type: "content_block_stop", index }, "content_block_stop");
     index++;
@@ -103,7 +114,10 @@ export const anthropicDriver: ProtocolDriver = {
   errorBody(status, message, errorType) {
     return {
       type: "error",
-      error: { type: errorType ?? ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"), message },
+      error: {
+        type: errorType ?? ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"),
+        message,
+      },
       request_id: "req_scripted",
     };
   },
@@ -126,13 +140,24 @@ export const anthropicDriver: ProtocolDriver = {
     await w.event(
       {
         type: "message_start",
-        message: { ...messageShell(req, 0), content: [], stop_reason: null, usage: { input_tokens: 5, output_tokens: 1 } },
+        message: {
+          ...messageShell(req, 0),
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: 5, output_tokens: 1 },
+        },
       },
       "message_start",
     );
     if (text) {
-      await w.event({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, "content_block_start");
-      await w.event({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } }, "content_block_delta");
+      await w.event(
+        { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        "content_block_start",
+      );
+      await w.event(
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } },
+        "content_block_delta",
+      );
     }
   },
   async writeStreamError(w, turn: StreamErrorTurn) {

@@ -1,6 +1,6 @@
 import type { HttpErrorTurn, RecordedRequest, ReplyTurn } from "./script.js";
 import { fullUsage, replyFinish, splitInTwo } from "./script.js";
-import type { ProtocolDriver, WireResponse, WireServer, WireServerOptions } from "./scripted-server.js";
+import type { ProtocolDriver, WireServer, WireServerOptions } from "./scripted-server.js";
 import { startScriptedServer } from "./scripted-server.js";
 
 const STATUS_NAMES: Record<number, string> = {
@@ -36,10 +36,18 @@ function callParts(turn: ReplyTurn): unknown[] {
   });
 }
 
-function response(req: RecordedRequest, parts: unknown[], extra: { finishReason?: string; usageMetadata?: unknown } = {}) {
+function response(
+  req: RecordedRequest,
+  parts: unknown[],
+  extra: { finishReason?: string; usageMetadata?: unknown } = {},
+) {
   const candidate: Record<string, unknown> = { content: { role: "model", parts }, index: 0 };
   if (extra.finishReason) candidate.finishReason = extra.finishReason;
-  const out: Record<string, unknown> = { candidates: [candidate], modelVersion: req.model ?? "gemini-scripted", responseId: "resp-scripted" };
+  const out: Record<string, unknown> = {
+    candidates: [candidate],
+    modelVersion: req.model ?? "gemini-scripted",
+    responseId: "resp-scripted",
+  };
   if (extra.usageMetadata) out.usageMetadata = extra.usageMetadata;
   return out;
 }
@@ -62,7 +70,11 @@ export const geminiDriver: ProtocolDriver = {
     return req.headers["x-goog-api-key"] ?? req.query.key;
   },
   errorBody(status, message, errorType, turn) {
-    const error: Record<string, unknown> = { code: status, message, status: errorType ?? STATUS_NAMES[status] ?? "UNKNOWN" };
+    const error: Record<string, unknown> = {
+      code: status,
+      message,
+      status: errorType ?? STATUS_NAMES[status] ?? "UNKNOWN",
+    };
     const details = retryDetails(turn);
     if (details) error.details = details;
     return { error };
@@ -97,7 +109,13 @@ export const geminiDriver: ProtocolDriver = {
     await w.event(response(req, [{ text: text ?? "" }], { usageMetadata: { promptTokenCount: 5 } }));
   },
   async writeStreamError(w, turn) {
-    await w.event({ error: { code: 503, message: turn.message ?? "The model is overloaded. Please try again later.", status: turn.errorType ?? "UNAVAILABLE" } });
+    await w.event({
+      error: {
+        code: 503,
+        message: turn.message ?? "The model is overloaded. Please try again later.",
+        status: turn.errorType ?? "UNAVAILABLE",
+      },
+    });
   },
   streamErrorStatus: () => 503,
 };

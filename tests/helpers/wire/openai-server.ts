@@ -51,7 +51,8 @@ function driverFor(variant: "openai" | "openrouter"): ProtocolDriver {
   });
 
   async function writeStream(w: WireResponse, turn: ReplyTurn, req: RecordedRequest, turnIndex: number) {
-    const send = (choices: unknown[], extra?: Record<string, unknown>) => w.event(chunk(req, turnIndex, choices, extra));
+    const send = (choices: unknown[], extra?: Record<string, unknown>) =>
+      w.event(chunk(req, turnIndex, choices, extra));
     w.startSse();
     await comment(w);
     await send([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
@@ -63,7 +64,12 @@ function driverFor(variant: "openai" | "openrouter"): ProtocolDriver {
     // Headers of every call first, then argument fragments interleaved across calls:
     // legal per the index-keyed protocol, and it proves the client assembles by index.
     for (const [i, call] of calls.entries()) {
-      const head = { index: i, id: call.id ?? callId(turnIndex, i), type: "function", function: { name: call.name, arguments: "" } };
+      const head = {
+        index: i,
+        id: call.id ?? callId(turnIndex, i),
+        type: "function",
+        function: { name: call.name, arguments: "" },
+      };
       await send([{ index: 0, delta: { tool_calls: [head] }, finish_reason: null }]);
     }
     const fragments = calls.map((c) => splitInTwo(argText(c)));
@@ -71,7 +77,9 @@ function driverFor(variant: "openai" | "openrouter"): ProtocolDriver {
       for (const [i, pieces] of fragments.entries()) {
         const piece = pieces[f];
         if (piece === undefined) continue;
-        await send([{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null }]);
+        await send([
+          { index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null },
+        ]);
       }
     }
     await send([{ index: 0, delta: {}, finish_reason: replyFinish(turn) }]);
@@ -117,7 +125,9 @@ function driverFor(variant: "openai" | "openrouter"): ProtocolDriver {
     async writePartial(w, text, req) {
       w.startSse();
       await comment(w);
-      await w.event(chunk(req, 0, [{ index: 0, delta: { role: "assistant", content: text ?? "" }, finish_reason: null }]));
+      await w.event(
+        chunk(req, 0, [{ index: 0, delta: { role: "assistant", content: text ?? "" }, finish_reason: null }]),
+      );
     },
     async writeStreamError(w, turn) {
       const message = turn.message ?? "The server had an error while processing your request.";

@@ -99,9 +99,7 @@ export interface RecordedRequest {
 }
 
 /** A fixed list of turns, consumed one per model request, or a function of the request. */
-export type Script =
-  | ScriptTurn[]
-  | ((request: RecordedRequest, index: number) => ScriptTurn | Promise<ScriptTurn>);
+export type Script = ScriptTurn[] | ((request: RecordedRequest, index: number) => ScriptTurn | Promise<ScriptTurn>);
 
 // Small constructors keep test scripts short and readable.
 
@@ -142,7 +140,12 @@ export function stall(partialText?: string): StallTurn {
 
 /** Usage with defaults filled in, so every reply reports plausible numbers. */
 export function fullUsage(u: ScriptUsage | undefined): Required<ScriptUsage> {
-  return { input: u?.input ?? 12, output: u?.output ?? 7, cacheRead: u?.cacheRead ?? 0, cacheWrite: u?.cacheWrite ?? 0 };
+  return {
+    input: u?.input ?? 12,
+    output: u?.output ?? 7,
+    cacheRead: u?.cacheRead ?? 0,
+    cacheWrite: u?.cacheWrite ?? 0,
+  };
 }
 
 /** Finish reason of a reply turn, in script terms. */

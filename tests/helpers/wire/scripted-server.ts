@@ -41,7 +41,12 @@ export interface ProtocolDriver {
   /** Base path appended to the origin to form `baseUrl`. */
   readonly basePath: string;
   /** Route a request: undefined means 404. `body` is the parsed JSON body. */
-  route(method: string, path: string, query: Record<string, string>, body: unknown): { model: string | undefined; stream: boolean } | undefined;
+  route(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: unknown,
+  ): { model: string | undefined; stream: boolean } | undefined;
   /** The key the request carries, if any. */
   presentedKey(req: RecordedRequest): string | undefined;
   /** Provider-style error body for an HTTP status. */
@@ -71,13 +76,21 @@ export class WireResponse {
   json(status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (this.closed) return;
     const text = JSON.stringify(body);
-    this.res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+    this.res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      ...headers,
+    });
     this.res.end(text);
   }
 
   startSse(): void {
     if (this.closed || this.res.headersSent) return;
-    this.res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    this.res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
   }
 
   /** Writes one SSE event (`event:` line only when named). */
@@ -215,13 +228,19 @@ export async function startScriptedServer(driver: ProtocolDriver, options: WireS
   };
 }
 
-async function writeFault(driver: ProtocolDriver, w: WireResponse, turn: FaultTurn, req: RecordedRequest): Promise<void> {
+async function writeFault(
+  driver: ProtocolDriver,
+  w: WireResponse,
+  turn: FaultTurn,
+  req: RecordedRequest,
+): Promise<void> {
   switch (turn.kind) {
     case "http-error": {
       const headers: Record<string, string> = {};
       if (turn.retryAfter !== undefined) headers["retry-after"] = turn.retryAfter;
       if (turn.retryAfterMs !== undefined) headers["retry-after-ms"] = String(turn.retryAfterMs);
-      const body = turn.body ?? driver.errorBody(turn.status, turn.message ?? `scripted ${turn.status}`, turn.errorType, turn);
+      const body =
+        turn.body ?? driver.errorBody(turn.status, turn.message ?? `scripted ${turn.status}`, turn.errorType, turn);
       w.json(turn.status, body, headers);
       return;
     }

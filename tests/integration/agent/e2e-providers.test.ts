@@ -3,9 +3,26 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { near } from "../../helpers/cad.js";
 import type { WireServer } from "../../helpers/wire/index.js";
-import { readStep } from "../build/cli-harness.js";
-import { agentEnv, buildAgentCli, filesContaining, parseEvents, readRecord, readReport, readTranscript, type AgentCli } from "./agent-cli.js";
-import { confirmTurn, PLATE_VOLUME, PROVIDER_CASES, plateScript, pngSize, sentImages, sentResults } from "./design-script.js";
+import { readStep } from "../../helpers/cli-harness.js";
+import {
+  agentEnv,
+  buildAgentCli,
+  filesContaining,
+  parseEvents,
+  readRecord,
+  readReport,
+  readTranscript,
+  type AgentCli,
+} from "../../helpers/agent-cli.js";
+import {
+  confirmTurn,
+  PLATE_VOLUME,
+  PROVIDER_CASES,
+  plateScript,
+  pngSize,
+  sentImages,
+  sentResults,
+} from "../../helpers/design-script.js";
 
 /**
  * End to end, per provider: the compiled CLI talks to a local server speaking that provider's
@@ -33,7 +50,15 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
     // Half the cases point at the server through --base-url, half through the provider's variable.
     const viaFlag = pc.id === "openai" || pc.id === "openrouter";
     const env = agentEnv(cli.tmp, { [pc.keyVar]: KEY, ...(viaFlag ? {} : { [pc.baseUrlVar]: server.baseUrl }) });
-    const args = ["A 40 x 30 x 10 mm plate with a 10 mm hole in the middle", "-p", pc.id, "-o", out, "--events", ...(viaFlag ? ["--base-url", server.baseUrl] : [])];
+    const args = [
+      "A 40 x 30 x 10 mm plate with a 10 mm hole in the middle",
+      "-p",
+      pc.id,
+      "-o",
+      out,
+      "--events",
+      ...(viaFlag ? ["--base-url", server.baseUrl] : []),
+    ];
     const r = await cli.run(args, { env });
     expect(r.stderr).toContain("→ create_box plate");
     expect(r.code, r.stderr).toBe(0);
@@ -58,7 +83,10 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
     expect(review).toHaveLength(1);
     expect(review[0]?.isError).toBe(false);
     expect(review[0]?.text).toContain("review it once against the brief");
-    const figures = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(review[0]?.text ?? "")?.[1] ?? "{}") as { check_design: { ok: boolean }; parts: { name: string; volume: number; size: number[] }[] };
+    const figures = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(review[0]?.text ?? "")?.[1] ?? "{}") as {
+      check_design: { ok: boolean };
+      parts: { name: string; volume: number; size: number[] }[];
+    };
     expect(figures.check_design.ok).toBe(true);
     expect(figures.parts.map((p) => p.name)).toEqual(["part"]);
     expect(near(figures.parts[0]?.volume ?? 0, PLATE_VOLUME, 1e-6)).toBe(true);
@@ -70,19 +98,59 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
 
     // report.json, design record and files.
     const report = readReport(out);
-    expect(report).toMatchObject({ status: "success", exitCode: 0, provider: pc.id, turns: 5, toolCalls: 9, toolErrors: 0, stopReason: "finished" });
-    expect(report.review).toEqual({ outcome: "confirmed", turn: 4, ok: true, warnings: [], image: true, changes: 0, error: null });
+    expect(report).toMatchObject({
+      status: "success",
+      exitCode: 0,
+      provider: pc.id,
+      turns: 5,
+      toolCalls: 9,
+      toolErrors: 0,
+      stopReason: "finished",
+    });
+    expect(report.review).toEqual({
+      outcome: "confirmed",
+      turn: 4,
+      ok: true,
+      warnings: [],
+      image: true,
+      changes: 0,
+      error: null,
+    });
     expect(report.parts).toHaveLength(1);
     expect(near(report.parts[0]?.volume ?? 0, PLATE_VOLUME, 1e-6)).toBe(true);
-    expect(report.parameters).toMatchObject({ width: { value: 40 }, depth: { value: 30 }, thickness: { value: 10 }, hole_d: { value: 10 } });
-    expect(report.files).toEqual({ step: "model.step", stl: "model.stl", fcstd: "model.FCStd", preview: "preview.png" });
-    expect(report.usage).toMatchObject({ inputTokens: 2000 + 2600 + 3000 + 3300 + 5200, outputTokens: 120 + 90 + 40 + 60 + 30 });
+    expect(report.parameters).toMatchObject({
+      width: { value: 40 },
+      depth: { value: 30 },
+      thickness: { value: 10 },
+      hole_d: { value: 10 },
+    });
+    expect(report.files).toEqual({
+      step: "model.step",
+      stl: "model.stl",
+      fcstd: "model.FCStd",
+      preview: "preview.png",
+    });
+    expect(report.usage).toMatchObject({
+      inputTokens: 2000 + 2600 + 3000 + 3300 + 5200,
+      outputTokens: 120 + 90 + 40 + 60 + 30,
+    });
     // Every provider here has prices for its default model.
     expect(report.usage?.costUsd).toBeGreaterThan(0);
     for (const f of Object.values(report.files)) expect(existsSync(path.join(out, f))).toBe(true);
     const record = readRecord(out);
-    expect(record.steps.map((s) => s.tool)).toEqual(["set_parameter", "set_parameter", "set_parameter", "set_parameter", "create_box", "create_cylinder", "boolean"]);
-    expect(record.final).toEqual({ parts: ["part"], summary: "40 x 30 x 10 mm plate with a 10 mm through hole (checked)" });
+    expect(record.steps.map((s) => s.tool)).toEqual([
+      "set_parameter",
+      "set_parameter",
+      "set_parameter",
+      "set_parameter",
+      "create_box",
+      "create_cylinder",
+      "boolean",
+    ]);
+    expect(record.final).toEqual({
+      parts: ["part"],
+      summary: "40 x 30 x 10 mm plate with a 10 mm through hole (checked)",
+    });
     expect(record.createdWith).toMatchObject({ provider: pc.id });
     expect(record.createdWith.freecad).not.toBe("");
 
@@ -107,6 +175,14 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
     expect(r.stdout).not.toContain(KEY);
     expect(r.stderr).not.toContain(KEY);
     expect(filesContaining(out, KEY)).toEqual([]);
-    expect(readdirSync(out).sort()).toEqual(["design.cad.json", "model.FCStd", "model.step", "model.stl", "preview.png", "report.json", "transcript.jsonl"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "design.cad.json",
+      "model.FCStd",
+      "model.step",
+      "model.stl",
+      "preview.png",
+      "report.json",
+      "transcript.jsonl",
+    ]);
   });
 });

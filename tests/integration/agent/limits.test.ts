@@ -1,8 +1,24 @@
 import { existsSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { stall, textReply, toolReply, type Script, type WireServer } from "../../helpers/wire/index.js";
-import { agentEnv, buildAgentCli, parseEvents, readRecord, readReport, readTranscript, type AgentCli, type AgentRunOptions } from "./agent-cli.js";
-import { boxAndToolTurn, parametersTurn, plateScript, PROVIDER_CASES, sentUserText, type ProviderCase } from "./design-script.js";
+import {
+  agentEnv,
+  buildAgentCli,
+  parseEvents,
+  readRecord,
+  readReport,
+  readTranscript,
+  type AgentCli,
+  type AgentRunOptions,
+} from "../../helpers/agent-cli.js";
+import {
+  boxAndToolTurn,
+  parametersTurn,
+  plateScript,
+  PROVIDER_CASES,
+  sentUserText,
+  type ProviderCase,
+} from "../../helpers/design-script.js";
 
 /**
  * How runs end when they do not end well: turn limit, budget, a model in a loop or giving up,
@@ -27,13 +43,20 @@ afterEach(async () => {
 
 const anthropic = PROVIDER_CASES.find((p) => p.id === "anthropic") as ProviderCase;
 
-async function design(script: Script, args: string[] = [], opts: { extraEnv?: NodeJS.ProcessEnv; run?: AgentRunOptions; pc?: ProviderCase } = {}) {
+async function design(
+  script: Script,
+  args: string[] = [],
+  opts: { extraEnv?: NodeJS.ProcessEnv; run?: AgentRunOptions; pc?: ProviderCase } = {},
+) {
   const pc = opts.pc ?? anthropic;
   server = await pc.start({ script });
   const out = cli.outDir("limits");
   const env = agentEnv(cli.tmp, { [pc.keyVar]: KEY, [pc.baseUrlVar]: server.baseUrl, ...opts.extraEnv });
   // The self-check turn is tested in review.test.ts; these scripts end at the first finish.
-  const r = await cli.run(["a plate with a hole", "-p", pc.id, "-o", out, "--no-review", ...args], { ...opts.run, env });
+  const r = await cli.run(["a plate with a hole", "-p", pc.id, "-o", out, "--no-review", ...args], {
+    ...opts.run,
+    env,
+  });
   expect(r.stdout + r.stderr).not.toContain(KEY);
   return { r, out, server, pc };
 }
@@ -51,14 +74,29 @@ describe("limits", () => {
     expect(String(report.error)).toContain("--max-turns");
     expect(readRecord(out).steps).toHaveLength(6);
     // What exists so far is in the report: the plate and the (not yet used) hole tool.
-    expect(readReport(out).parts.map((p) => p.name).sort()).toEqual(["hole", "plate"]);
+    expect(
+      readReport(out)
+        .parts.map((p) => p.name)
+        .sort(),
+    ).toEqual(["hole", "plate"]);
     expect(r.stderr).toContain("(last turn: asking the model to finish)");
   });
 
   it("budget: the turn that would exceed it is never sent; the one before is the finish-now turn", async () => {
     // 100k input tokens at $3/M: $0.30 a turn. Budget $0.70: turn 2 is the last that fits.
     const big = { usage: { input: 100_000, output: 100 } };
-    const { r, out, server: s } = await design([toolReply([["set_parameter", { name: "w", value: 4 }]], big), toolReply([["set_parameter", { name: "d", value: 3 }]], big), parametersTurn()], ["--budget", "0.7"]);
+    const {
+      r,
+      out,
+      server: s,
+    } = await design(
+      [
+        toolReply([["set_parameter", { name: "w", value: 4 }]], big),
+        toolReply([["set_parameter", { name: "d", value: 3 }]], big),
+        parametersTurn(),
+      ],
+      ["--budget", "0.7"],
+    );
     expect(r.code).toBe(1);
     expect(s.requests).toHaveLength(2);
     expect(sentUserText("anthropic", s.requests[1]?.body)).toContain(FINISH_NOW);
@@ -88,7 +126,9 @@ describe("limits", () => {
   });
 
   it("`design` subcommand: a model that stops without finish is nudged once, then the run fails (exit 1)", async () => {
-    server = await anthropic.start({ script: [textReply("I would need more details."), textReply("Still no part, sorry.")] });
+    server = await anthropic.start({
+      script: [textReply("I would need more details."), textReply("Still no part, sorry.")],
+    });
     const out = cli.outDir("gave-up");
     const env = agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: server.baseUrl });
     const r = await cli.run(["design", "a bracket", "-o", out, "-m", "claude-unpriced-model"], { env });
@@ -99,7 +139,12 @@ describe("limits", () => {
     expect(r.stderr).toContain("cost unknown");
     expect(server.requests).toHaveLength(2);
     expect(sentUserText("anthropic", server.requests[1]?.body)).toContain(CONTINUE);
-    expect(readReport(out)).toMatchObject({ status: "failed", stopReason: "gave-up", summary: "Still no part, sorry.", provider: "anthropic" });
+    expect(readReport(out)).toMatchObject({
+      status: "failed",
+      stopReason: "gave-up",
+      summary: "Still no part, sorry.",
+      provider: "anthropic",
+    });
   });
 });
 
@@ -119,7 +164,13 @@ describe("interruptions", () => {
     const { r, out } = await pending;
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("interrupting");
-    expect(readReport(out)).toMatchObject({ status: "interrupted", exitCode: 130, stopReason: "interrupted", turns: 2, toolCalls: 4 });
+    expect(readReport(out)).toMatchObject({
+      status: "interrupted",
+      exitCode: 130,
+      stopReason: "interrupted",
+      turns: 2,
+      toolCalls: 4,
+    });
     expect(readRecord(out).steps).toHaveLength(4);
     expect(readTranscript(out).at(-1)).toMatchObject({ type: "finish", status: "interrupted" });
   });
@@ -168,7 +219,17 @@ describe("configuration errors", () => {
   it.each([
     ["-p anthropic", ["-p", "anthropic"], ["ANTHROPIC_API_KEY", "cadagent keys set anthropic", "api_keys.json"]],
     ["-p gemini", ["-p", "gemini"], ["GEMINI_API_KEY or GOOGLE_API_KEY", "cadagent keys set gemini", "api_keys.json"]],
-    ["no provider", [], ["no provider has an API key", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "cadagent keys set <provider>", "api_keys.json"]],
+    [
+      "no provider",
+      [],
+      [
+        "no provider has an API key",
+        "ANTHROPIC_API_KEY",
+        "OPENAI_API_KEY",
+        "cadagent keys set <provider>",
+        "api_keys.json",
+      ],
+    ],
   ])("missing key (%s): exit 2 with how to provide one, nothing written", async (_label, args, needles) => {
     const out = cli.outDir("nokey");
     const r = await cli.run(["a cube", "-o", out, ...args], { env: agentEnv(cli.tmp) });
@@ -187,10 +248,14 @@ describe("configuration errors", () => {
     const none = await cli.run([], { env: agentEnv(cli.tmp) });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("Usage: cadagent");
-    const bad = await cli.run(["a cube", "--max-turns", "zero"], { env: agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY }) });
+    const bad = await cli.run(["a cube", "--max-turns", "zero"], {
+      env: agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY }),
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--max-turns");
-    const url = await cli.run(["a cube", "--base-url", "ftp://x"], { env: agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY }) });
+    const url = await cli.run(["a cube", "--base-url", "ftp://x"], {
+      env: agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY }),
+    });
     expect(url.code).toBe(2);
     expect(url.stderr).toContain("invalid --base-url");
   });

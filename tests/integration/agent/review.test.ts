@@ -1,8 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { near } from "../../helpers/cad.js";
 import { startOpenAiServer, textReply, toolReply, type ScriptTurn, type WireServer } from "../../helpers/wire/index.js";
-import { agentEnv, buildAgentCli, readRecord, readReport, type AgentCli } from "./agent-cli.js";
-import { boxAndToolTurn, confirmTurn, cutTurn, finishTurn, parametersTurn, PLATE_VOLUME, PROVIDER_CASES, sentImages, sentResults, sentUserText } from "./design-script.js";
+import { agentEnv, buildAgentCli, readRecord, readReport, type AgentCli } from "../../helpers/agent-cli.js";
+import {
+  boxAndToolTurn,
+  confirmTurn,
+  cutTurn,
+  finishTurn,
+  parametersTurn,
+  PLATE_VOLUME,
+  PROVIDER_CASES,
+  sentImages,
+  sentResults,
+  sentUserText,
+} from "../../helpers/design-script.js";
 
 /**
  * The self-check at the first finish (review.ts): what the model may do with it — fix the
@@ -42,12 +53,24 @@ describe("self-check before delivery", () => {
       ["create_cylinder", { name: "hole2", radius: 2, height: 12, position: [5, 5, -1] }],
       ["boolean", { name: "part2", op: "cut", base: "part", tools: ["hole2"] }],
     ]);
-    const { r, out, requests } = await design([...base(), fix, toolReply([["finish", { parts: ["part2"], summary: "plate with two holes" }]])]);
+    const { r, out, requests } = await design([
+      ...base(),
+      fix,
+      toolReply([["finish", { parts: ["part2"], summary: "plate with two holes" }]]),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("review: check_design ok, picture sent");
     expect(requests).toHaveLength(6);
     const report = readReport(out);
-    expect(report.review).toEqual({ outcome: "revised", turn: 4, ok: true, warnings: [], image: true, changes: 2, error: null });
+    expect(report.review).toEqual({
+      outcome: "revised",
+      turn: 4,
+      ok: true,
+      warnings: [],
+      image: true,
+      changes: 2,
+      error: null,
+    });
     // The part that was delivered is the revised one: plate − Ø10 hole − Ø4 hole, all through 10 mm.
     expect(report.parts.map((p) => p.name)).toEqual(["part2"]);
     expect(near(report.parts[0]?.volume ?? 0, PLATE_VOLUME - Math.PI * 2 * 2 * 10, 1e-6)).toBe(true);
@@ -71,7 +94,13 @@ describe("self-check before delivery", () => {
       ["finish", { parts: ["part"], summary: "plate" }],
       ["create_box", { name: "stray", length: 1, width: 1, height: 1 }],
     ]);
-    const { r, out, requests } = await design([parametersTurn(), boxAndToolTurn(), cutTurn(), finishAndMore, confirmTurn()]);
+    const { r, out, requests } = await design([
+      parametersTurn(),
+      boxAndToolTurn(),
+      cutTurn(),
+      finishAndMore,
+      confirmTurn(),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const results = sentResults("openai-chat", requests[4]?.body);
     expect(results).toHaveLength(2);
@@ -79,7 +108,9 @@ describe("self-check before delivery", () => {
     expect(results[1]).toMatchObject({ isError: true });
     expect(results[1]?.text).toContain("not run: 'create_box' came after finish");
     const steps = readRecord(out).steps;
-    expect(steps.filter((s) => s.tool === "create_box").map((s) => (s.input as { name?: string }).name)).toEqual(["plate"]);
+    expect(steps.filter((s) => s.tool === "create_box").map((s) => (s.input as { name?: string }).name)).toEqual([
+      "plate",
+    ]);
     expect(readReport(out).parts.map((p) => p.name)).toEqual(["part"]);
   });
 
@@ -102,7 +133,14 @@ describe("text-only models (providers' vision: false)", () => {
   it("get the review figures and a note instead of pictures, from the review and from render_view", async () => {
     // Ollama speaks Chat Completions and takes no key; its catalog marks its models text-only.
     server = await startOpenAiServer({
-      script: [parametersTurn(), boxAndToolTurn(), cutTurn(), toolReply([["render_view", { view: "top" }]]), finishTurn(), confirmTurn()],
+      script: [
+        parametersTurn(),
+        boxAndToolTurn(),
+        cutTurn(),
+        toolReply([["render_view", { view: "top" }]]),
+        finishTurn(),
+        confirmTurn(),
+      ],
     });
     const out = cli.outDir("ollama");
     const env = agentEnv(cli.tmp, { OLLAMA_BASE_URL: server.baseUrl });

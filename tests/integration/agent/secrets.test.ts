@@ -2,8 +2,21 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { httpError, textReply, toolReply, type Script, type WireServer } from "../../helpers/wire/index.js";
-import { agentEnv, buildAgentCli, filesContaining, readReport, readTranscript, type AgentCli } from "./agent-cli.js";
-import { boxAndToolTurn, cutTurn, parametersTurn, PROVIDER_CASES, type ProviderCase } from "./design-script.js";
+import {
+  agentEnv,
+  buildAgentCli,
+  filesContaining,
+  readReport,
+  readTranscript,
+  type AgentCli,
+} from "../../helpers/agent-cli.js";
+import {
+  boxAndToolTurn,
+  cutTurn,
+  parametersTurn,
+  PROVIDER_CASES,
+  type ProviderCase,
+} from "../../helpers/design-script.js";
 
 /**
  * Keys never leave the process that needs them: not in stdout/stderr, the output folder
@@ -58,32 +71,46 @@ function environOf(pid: number): string[] {
 const caseOf = (id: ProviderCase["id"]): ProviderCase => PROVIDER_CASES.find((p) => p.id === id) as ProviderCase;
 
 describe.skipIf(process.platform !== "linux")("API keys", () => {
-  it.each(["anthropic", "gemini"] as const)("%s: the FreeCAD worker's environment holds no key (read from /proc while the run is live)", async (id) => {
-    const pc = caseOf(id);
-    let cliPid = -1;
-    const seen: Array<{ pid: number; env: string[] }> = [];
-    const script: Script = (_req, i) => {
-      if (i === 1) for (const pid of descendants(cliPid)) seen.push({ pid, env: environOf(pid) });
-      return [parametersTurn(), boxAndToolTurn(), cutTurn(), toolReply([["finish", { parts: ["part"], summary: "plate" }]])][i] ?? textReply("done");
-    };
-    server = await pc.start({ script, apiKey: KEY });
-    const out = cli.outDir("secrets");
-    const env = agentEnv(cli.tmp, { [pc.keyVar]: KEY, [pc.baseUrlVar]: server.baseUrl, CADAGENT_EXTRA_SECRET_PROBE: "harmless" });
-    const r = await cli.run(["a plate", "-p", id, "-o", out, "--events"], { env, onSpawn: (p) => (cliPid = p) });
-    expect(r.code, r.stderr).toBe(0);
+  it.each(["anthropic", "gemini"] as const)(
+    "%s: the FreeCAD worker's environment holds no key (read from /proc while the run is live)",
+    async (id) => {
+      const pc = caseOf(id);
+      let cliPid = -1;
+      const seen: Array<{ pid: number; env: string[] }> = [];
+      const script: Script = (_req, i) => {
+        if (i === 1) for (const pid of descendants(cliPid)) seen.push({ pid, env: environOf(pid) });
+        return (
+          [
+            parametersTurn(),
+            boxAndToolTurn(),
+            cutTurn(),
+            toolReply([["finish", { parts: ["part"], summary: "plate" }]]),
+          ][i] ?? textReply("done")
+        );
+      };
+      server = await pc.start({ script, apiKey: KEY });
+      const out = cli.outDir("secrets");
+      const env = agentEnv(cli.tmp, {
+        [pc.keyVar]: KEY,
+        [pc.baseUrlVar]: server.baseUrl,
+        CADAGENT_EXTRA_SECRET_PROBE: "harmless",
+      });
+      const r = await cli.run(["a plate", "-p", id, "-o", out, "--events"], { env, onSpawn: (p) => (cliPid = p) });
+      expect(r.code, r.stderr).toBe(0);
 
-    // The CLI itself has the key (the user gave it); the worker it started must not.
-    const workers = seen.filter((s) => s.env.some((v) => v.startsWith("FREECAD_USER_HOME=")));
-    expect(workers.length).toBeGreaterThanOrEqual(1);
-    for (const s of seen) {
-      expect(s.env.join("\n"), `pid ${s.pid}`).not.toContain(KEY);
-      expect(s.env.some((v) => v.startsWith(`${pc.keyVar}=`))).toBe(false);
-      // An allow-list: unrelated variables of the user do not reach it either.
-      expect(s.env.some((v) => v.startsWith("CADAGENT_EXTRA_SECRET_PROBE="))).toBe(false);
-    }
-    expect(r.stdout + r.stderr).not.toContain(KEY);
-    expect(filesContaining(out, KEY)).toEqual([]);
-  });
+      // The CLI itself has the key (the user gave it); the worker it started must not.
+      const workers = seen.filter((s) => s.env.some((v) => v.startsWith("FREECAD_USER_HOME=")));
+      expect(workers.length).toBeGreaterThanOrEqual(1);
+      for (const s of seen) {
+        expect(s.env.join("\n"), `pid ${s.pid}`).not.toContain(KEY);
+        expect(s.env.some((v) => v.startsWith(`${pc.keyVar}=`))).toBe(false);
+        // An allow-list: unrelated variables of the user do not reach it either.
+        expect(s.env.some((v) => v.startsWith("CADAGENT_EXTRA_SECRET_PROBE="))).toBe(false);
+      }
+      expect(r.stdout + r.stderr).not.toContain(KEY);
+      expect(filesContaining(out, KEY)).toEqual([]);
+    },
+  );
 
   it("a key from api_keys.json is used and appears nowhere; a model echoing it is redacted everywhere", async () => {
     const pc = caseOf("openai");
@@ -96,13 +123,19 @@ describe.skipIf(process.platform !== "linux")("API keys", () => {
     server = await pc.start({
       apiKey: KEY,
       script: [
-        toolReply([["set_parameter", { name: "w", value: 5, description: "cube edge" }]], { text: `My key is ${KEY} and another is ${lookalike}.` }),
+        toolReply([["set_parameter", { name: "w", value: 5, description: "cube edge" }]], {
+          text: `My key is ${KEY} and another is ${lookalike}.`,
+        }),
         toolReply([["create_box", { name: "cube", length: "w", width: "w", height: "w" }]]),
         toolReply([["finish", { parts: ["cube"], summary: `cube; key ${KEY}` }]]),
       ],
     });
     const out = cli.outDir("file-key");
-    const env = { ...agentEnv(cli.tmp, { OPENAI_BASE_URL: server.baseUrl }), HOME: home, CADAGENT_HOME: path.join(home, "cadagent") };
+    const env = {
+      ...agentEnv(cli.tmp, { OPENAI_BASE_URL: server.baseUrl }),
+      HOME: home,
+      CADAGENT_HOME: path.join(home, "cadagent"),
+    };
     const r = await cli.run(["a 5 mm cube", "-p", "openai", "-o", out, "--events"], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -119,7 +152,9 @@ describe.skipIf(process.platform !== "linux")("API keys", () => {
     const pc = caseOf("anthropic");
     server = await pc.start({ script: [httpError(403, { message: `key ${KEY} is not allowed (x-api-key: ${KEY})` })] });
     const out = cli.outDir("echo-error");
-    const r = await cli.run(["a cube", "-p", "anthropic", "-o", out, "--json"], { env: agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: server.baseUrl }) });
+    const r = await cli.run(["a cube", "-p", "anthropic", "-o", out, "--json"], {
+      env: agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: server.baseUrl }),
+    });
     expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).not.toContain(KEY);
     expect(filesContaining(out, KEY)).toEqual([]);
@@ -130,9 +165,18 @@ describe.skipIf(process.platform !== "linux")("API keys", () => {
     const env = agentEnv(cli.tmp, { ANTHROPIC_API_KEY: KEY, GEMINI_BASE_URL: "http://127.0.0.1:9/" });
     const json = await cli.run(["providers", "--json"], { env });
     expect(json.code).toBe(0);
-    const list = JSON.parse(json.stdout) as Array<{ id: string; protocol: string; defaultModel: string; baseUrl: string; key: { available: boolean; source: string | null; detail: string | null } }>;
+    const list = JSON.parse(json.stdout) as Array<{
+      id: string;
+      protocol: string;
+      defaultModel: string;
+      baseUrl: string;
+      key: { available: boolean; source: string | null; detail: string | null };
+    }>;
     expect(list.map((p) => p.id)).toEqual(expect.arrayContaining(["anthropic", "gemini", "openai", "openrouter"]));
-    expect(list.find((p) => p.id === "anthropic")).toMatchObject({ protocol: "anthropic", key: { available: true, source: "env", detail: "ANTHROPIC_API_KEY" } });
+    expect(list.find((p) => p.id === "anthropic")).toMatchObject({
+      protocol: "anthropic",
+      key: { available: true, source: "env", detail: "ANTHROPIC_API_KEY" },
+    });
     expect(list.find((p) => p.id === "openai")?.key).toEqual({ available: false, source: null, detail: null });
     expect(list.find((p) => p.id === "gemini")?.baseUrl).toBe("http://127.0.0.1:9");
     const human = await cli.run(["providers"], { env });

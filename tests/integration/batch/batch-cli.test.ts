@@ -3,11 +3,20 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { near } from "../../helpers/cad.js";
 import { httpError, startOpenAiServer, type ReplyTurn, type WireServer } from "../../helpers/wire/index.js";
-import { agentEnv, buildAgentCli, filesContaining, readReport, type AgentCli } from "../agent/agent-cli.js";
-import { PLATE_VOLUME } from "../agent/design-script.js";
-import { readStep } from "../build/cli-harness.js";
-import { bushingVolume, plateVolume } from "../build/volumes.js";
-import { briefFor, examplesDir, neverFinishes, perJobScript, platePlan, readSummary, requestsPerJob, writeJobs } from "./batch-script.js";
+import { agentEnv, buildAgentCli, filesContaining, readReport, type AgentCli } from "../../helpers/agent-cli.js";
+import { PLATE_VOLUME } from "../../helpers/design-script.js";
+import { readStep } from "../../helpers/cli-harness.js";
+import { bushingVolume, plateVolume } from "../../helpers/volumes.js";
+import {
+  briefFor,
+  examplesDir,
+  neverFinishes,
+  perJobScript,
+  platePlan,
+  readSummary,
+  requestsPerJob,
+  writeJobs,
+} from "../../helpers/batch-script.js";
 
 /**
  * `cadagent batch` end to end: the compiled CLI in a child process with a clean environment,
@@ -69,7 +78,25 @@ describe("a batch of briefs and design records", () => {
     ]);
     const out = cli.outDir("mixed");
     const env = agentEnv(cli.tmp, { OPENAI_API_KEY: KEY });
-    const r = await cli.run(["batch", jobsFile, "-o", out, "-p", "openai", "--base-url", server.baseUrl, "--concurrency", "3", "--max-turns", "6", "--no-review", "--json"], { env });
+    const r = await cli.run(
+      [
+        "batch",
+        jobsFile,
+        "-o",
+        out,
+        "-p",
+        "openai",
+        "--base-url",
+        server.baseUrl,
+        "--concurrency",
+        "3",
+        "--max-turns",
+        "6",
+        "--no-review",
+        "--json",
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(1);
 
     // --json: summary.json on stdout, nothing else there.
@@ -86,15 +113,27 @@ describe("a batch of briefs and design records", () => {
       const rep = readReport(path.join(out, id));
       expect(rep).toMatchObject({ status: "success", provider: "openai", turns: 4, toolErrors: 0 });
       expect(near(rep.parts[0]?.volume ?? 0, PLATE_VOLUME, 1e-6)).toBe(true);
-      expect(rep.files).toMatchObject({ step: "model.step", stl: "model.stl", fcstd: "model.FCStd", preview: "preview.png" });
+      expect(rep.files).toMatchObject({
+        step: "model.step",
+        stl: "model.stl",
+        fcstd: "model.FCStd",
+        preview: "preview.png",
+      });
       for (const f of Object.values(rep.files)) expect(existsSync(path.join(out, id, f))).toBe(true);
     }
     expect(readReport(path.join(out, "plate-a")).model).toBe("gpt-5");
     expect(readReport(path.join(out, "plate-b")).model).toBe("gpt-5-mini");
-    expect(server.requests.filter((q) => q.rawBody.includes("[job:plate-b]")).every((q) => q.model === "gpt-5-mini")).toBe(true);
+    expect(
+      server.requests.filter((q) => q.rawBody.includes("[job:plate-b]")).every((q) => q.model === "gpt-5-mini"),
+    ).toBe(true);
     const perJob = requestsPerJob(server.requests);
     expect(Object.fromEntries(perJob)).toEqual({ "plate-a": 4, "plate-b": 4, stuck: 6 });
-    expect(readReport(path.join(out, "stuck"))).toMatchObject({ status: "failed", exitCode: 1, stopReason: "max-turns", turns: 6 });
+    expect(readReport(path.join(out, "stuck"))).toMatchObject({
+      status: "failed",
+      exitCode: 1,
+      stopReason: "max-turns",
+      turns: 6,
+    });
 
     // Record jobs: overrides applied, volumes by hand, the STEP re-imported by a separate FreeCAD.
     const p120 = readReport(path.join(out, "plate-120"));
@@ -156,11 +195,31 @@ describe("shared rate limits", () => {
         return undefined;
       }),
     });
-    const jobsFile = writeJobs(path.join(cli.tmp, "rate"), ["rl-a", "rl-b", "rl-c"].map((id) => ({ id, brief: briefFor(id) })));
+    const jobsFile = writeJobs(
+      path.join(cli.tmp, "rate"),
+      ["rl-a", "rl-b", "rl-c"].map((id) => ({ id, brief: briefFor(id) })),
+    );
     const out = cli.outDir("rate");
     // Real retry timing here (the harness scales waits down 1000×); a short base so retry-after decides.
     const env = agentEnv(cli.tmp, { OPENAI_API_KEY: KEY, CADAGENT_RETRY_SCALE: "1", CADAGENT_RETRY_BASE_MS: "100" });
-    const r = await cli.run(["batch", jobsFile, "-o", out, "-p", "openai", "--base-url", server.baseUrl, "--concurrency", "3", "--no-review", "--formats", "step"], { env });
+    const r = await cli.run(
+      [
+        "batch",
+        jobsFile,
+        "-o",
+        out,
+        "-p",
+        "openai",
+        "--base-url",
+        server.baseUrl,
+        "--concurrency",
+        "3",
+        "--no-review",
+        "--formats",
+        "step",
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(readSummary(out).counts.success).toBe(3);
     const t429 = limitedAt ?? NaN;
@@ -190,7 +249,10 @@ describe("usage errors stop the batch before anything runs (exit 2)", () => {
 
   it("names the job and line of an override the record does not have", async () => {
     const dir = path.join(cli.tmp, "bad-set");
-    const jobsFile = writeJobs(dir, [{ id: "ok", design: plate }, { id: "typo", design: plate, set: { lenght: 120 } }]);
+    const jobsFile = writeJobs(dir, [
+      { id: "ok", design: plate },
+      { id: "typo", design: plate, set: { lenght: 120 } },
+    ]);
     const out = cli.outDir("bad-set");
     const r = await cli.run(["batch", jobsFile, "-o", out]);
     expect(r.code).toBe(2);
@@ -201,11 +263,17 @@ describe("usage errors stop the batch before anything runs (exit 2)", () => {
 
   it("a missing key names the jobs that need it and how to add it; the record jobs do not start either", async () => {
     const dir = path.join(cli.tmp, "no-key");
-    const jobsFile = writeJobs(dir, [{ id: "rec", design: plate }, { id: "a", brief: "a cube" }, { id: "b", brief: "a plate", provider: "openai" }]);
+    const jobsFile = writeJobs(dir, [
+      { id: "rec", design: plate },
+      { id: "a", brief: "a cube" },
+      { id: "b", brief: "a plate", provider: "openai" },
+    ]);
     const out = cli.outDir("no-key");
     const r = await cli.run(["batch", jobsFile, "-o", out, "-p", "openai"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no API key for OpenAI, needed by 2 jobs: 'a' \(.*jobs\.jsonl:2\), 'b' \(.*jobs\.jsonl:3\)/);
+    expect(r.stderr).toMatch(
+      /no API key for OpenAI, needed by 2 jobs: 'a' \(.*jobs\.jsonl:2\), 'b' \(.*jobs\.jsonl:3\)/,
+    );
     expect(r.stderr).toContain("OPENAI_API_KEY");
     expect(r.stderr).toContain("cadagent keys set openai");
     expect(existsSync(out)).toBe(false);
@@ -242,7 +310,18 @@ describe("--shard", () => {
     for (const i of [1, 2]) {
       const out = cli.outDir(`shard-${i}`);
       // No key anywhere in this environment: design records must not ask for one.
-      const r = await cli.run(["batch", jobsFile, "-o", out, "--shard", `${i}/2`, "--concurrency", "2", "--formats", "step"]);
+      const r = await cli.run([
+        "batch",
+        jobsFile,
+        "-o",
+        out,
+        "--shard",
+        `${i}/2`,
+        "--concurrency",
+        "2",
+        "--formats",
+        "step",
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const s = readSummary(out);
       expect(s.shard).toBe(`${i}/2`);

@@ -3,9 +3,18 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { near } from "../../helpers/cad.js";
 import { startOpenAiServer, type WireServer } from "../../helpers/wire/index.js";
-import { agentEnv, buildAgentCli, readReport, type AgentCli } from "../agent/agent-cli.js";
-import { PLATE_VOLUME } from "../agent/design-script.js";
-import { briefFor, perJobScript, platePlan, readSummary, requestsPerJob, turnOf, writeJobs, jobOf } from "./batch-script.js";
+import { agentEnv, buildAgentCli, readReport, type AgentCli } from "../../helpers/agent-cli.js";
+import { PLATE_VOLUME } from "../../helpers/design-script.js";
+import {
+  briefFor,
+  perJobScript,
+  platePlan,
+  readSummary,
+  requestsPerJob,
+  turnOf,
+  writeJobs,
+  jobOf,
+} from "../../helpers/batch-script.js";
 
 /**
  * Killing and interrupting a batch, then --resume: a job counts as done only when its
@@ -19,7 +28,9 @@ let server: WireServer;
 
 beforeAll(async () => {
   cli = buildAgentCli();
-  const plans = Object.fromEntries(["j1", "j2", "j3", "j4", "j5", "j6", "s1", "s2", "s3", "s4"].map((id) => [id, platePlan(250)]));
+  const plans = Object.fromEntries(
+    ["j1", "j2", "j3", "j4", "j5", "j6", "s1", "s2", "s3", "s4"].map((id) => [id, platePlan(250)]),
+  );
   server = await startOpenAiServer({ apiKey: KEY, script: perJobScript(plans) });
 });
 afterAll(async () => {
@@ -43,7 +54,8 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^\S+ \([^)]*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+const alive = (pid: number): boolean =>
+  existsSync(`/proc/${pid}`) && !/^\S+ \([^)]*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
 
 async function waitGone(pids: number[], ms: number): Promise<number[]> {
   const until = Date.now() + ms;
@@ -66,10 +78,27 @@ const finishServed = (id: string): number => server.requests.filter((q) => jobOf
 describe("--resume", () => {
   it("after SIGKILL mid-batch, runs only the jobs that had not completed, each exactly once", async () => {
     const ids = ["j1", "j2", "j3", "j4", "j5", "j6"];
-    const jobsFile = writeJobs(path.join(cli.tmp, "kill"), ids.map((id) => ({ id, brief: briefFor(id) })));
+    const jobsFile = writeJobs(
+      path.join(cli.tmp, "kill"),
+      ids.map((id) => ({ id, brief: briefFor(id) })),
+    );
     const out = cli.outDir("kill");
     const env = agentEnv(cli.tmp, { OPENAI_API_KEY: KEY });
-    const args = ["batch", jobsFile, "-o", out, "-p", "openai", "--base-url", server.baseUrl, "--concurrency", "2", "--no-review", "--formats", "step"];
+    const args = [
+      "batch",
+      jobsFile,
+      "-o",
+      out,
+      "-p",
+      "openai",
+      "--base-url",
+      server.baseUrl,
+      "--concurrency",
+      "2",
+      "--no-review",
+      "--formats",
+      "step",
+    ];
 
     let workers: number[] = [];
     let done = 0;
@@ -129,10 +158,27 @@ describe("--resume", () => {
 
   it("Ctrl-C stops the batch with exit 130, saves the running jobs and still writes summary.json and index.html; --resume finishes it", async () => {
     const ids = ["s1", "s2", "s3", "s4"];
-    const jobsFile = writeJobs(path.join(cli.tmp, "sigint"), ids.map((id) => ({ id, brief: briefFor(id) })));
+    const jobsFile = writeJobs(
+      path.join(cli.tmp, "sigint"),
+      ids.map((id) => ({ id, brief: briefFor(id) })),
+    );
     const out = cli.outDir("sigint");
     const env = agentEnv(cli.tmp, { OPENAI_API_KEY: KEY });
-    const args = ["batch", jobsFile, "-o", out, "-p", "openai", "--base-url", server.baseUrl, "--concurrency", "2", "--no-review", "--formats", "step"];
+    const args = [
+      "batch",
+      jobsFile,
+      "-o",
+      out,
+      "-p",
+      "openai",
+      "--base-url",
+      server.baseUrl,
+      "--concurrency",
+      "2",
+      "--no-review",
+      "--formats",
+      "step",
+    ];
     let sent = false;
     const r = await cli.run(args, {
       env,

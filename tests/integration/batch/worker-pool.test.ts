@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { WorkerPool } from "../../../src/agent/batch/worker-pool.js";
+import { WorkerPool } from "../../../src/batch/worker-pool.js";
 import { CadClient } from "../../../src/cad/client.js";
 import { freecadCmd } from "../../helpers/cad.js";
 
 /** The batch's FreeCAD workers, real ones: reused across jobs, emptied between them. */
 
-const visibleParts = async (c: CadClient): Promise<number> => (await c.call<{ parts: unknown[] }>("parts_health", {})).parts.length;
+const visibleParts = async (c: CadClient): Promise<number> =>
+  (await c.call<{ parts: unknown[] }>("parts_health", {})).parts.length;
 
 describe("WorkerPool", () => {
   it("lends the same worker to the next job with an empty document, waits when all are busy, and replaces a worker that had to restart", async () => {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseDesignRecord } from "../../../src/agent/design-record.js";
+import { parseDesignRecord } from "../../../src/record/design-record.js";
 import type { RunReport } from "../../../src/agent/report.js";
-import { buildCli, examplesDir, readStep, tempLeftovers, type CliHarness } from "./cli-harness.js";
-import { bushingVolume, plateVolume } from "./volumes.js";
+import { buildCli, examplesDir, readStep, tempLeftovers, type CliHarness } from "../../helpers/cli-harness.js";
+import { bushingVolume, plateVolume } from "../../helpers/volumes.js";
 
 let cli: CliHarness;
 beforeAll(() => {
@@ -39,7 +39,16 @@ describe("cadagent build --set", () => {
 
   it("an integer parameter drives the polar pattern count", async () => {
     const out = path.join(cli.tmp, "bushing-6");
-    const r = await cli.run(["build", path.join(examplesDir, "flanged-bushing.cad.json"), "--set", "bolt_count=6", "-o", out, "--formats", "step"]);
+    const r = await cli.run([
+      "build",
+      path.join(examplesDir, "flanged-bushing.cad.json"),
+      "--set",
+      "bolt_count=6",
+      "-o",
+      out,
+      "--formats",
+      "step",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect((await readStep(path.join(out, "model.step"))).volume).toBeCloseTo(bushingVolume(6), 3);
   });
@@ -48,7 +57,9 @@ describe("cadagent build --set", () => {
     const r = await cli.run(["build", plate, "--set", "depth=3", "-o", path.join(cli.tmp, "never")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("plate-with-holes.cad.json");
-    expect(r.stderr).toMatch(/unknown parameter 'depth' \(this design's parameters: length, width, thickness, corner_r, hole_d, margin\)/);
+    expect(r.stderr).toMatch(
+      /unknown parameter 'depth' \(this design's parameters: length, width, thickness, corner_r, hole_d, margin\)/,
+    );
     expect(existsSync(path.join(cli.tmp, "never"))).toBe(false);
   });
 
@@ -71,7 +82,10 @@ describe("cadagent build with a bad record", () => {
   });
 
   it("a schema violation: exit 2 with the line of the offending value", async () => {
-    const text = plateText().replace('"value": 6, "unit": "mm", "description": "plate thickness" }', '"value": "six", "unit": "mm", "description": "plate thickness" }');
+    const text = plateText().replace(
+      '"value": 6, "unit": "mm", "description": "plate thickness" }',
+      '"value": "six", "unit": "mm", "description": "plate thickness" }',
+    );
     const file = variant("bad-schema", text);
     const line = text.split("\n").findIndex((l) => l.includes('"six"')) + 1;
     const r = await cli.run(["build", file]);
@@ -112,7 +126,9 @@ describe("cadagent build with a bad record", () => {
   });
 
   it("no FreeCAD: exit 4 with the install hint", async () => {
-    const r = await cli.run(["build", plate, "-o", path.join(cli.tmp, "nofc")], { env: { FREECAD_CMD: path.join(cli.tmp, "no-freecad") } });
+    const r = await cli.run(["build", plate, "-o", path.join(cli.tmp, "nofc")], {
+      env: { FREECAD_CMD: path.join(cli.tmp, "no-freecad") },
+    });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/FreeCAD could not be started/);
     expect(r.stderr).toMatch(/FREECAD_CMD/);

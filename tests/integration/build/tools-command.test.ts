@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ToolSpec } from "../../../src/llm/types.js";
-import { buildCli, type CliHarness } from "./cli-harness.js";
+import { buildCli, type CliHarness } from "../../helpers/cli-harness.js";
 
 let cli: CliHarness;
 beforeAll(() => {

@@ -27,7 +27,29 @@ async function volumeOf(name: string): Promise<number> {
 describe("catalog", () => {
   it("offers the contract's tool names, run_python only with allowPython", () => {
     const names = createRegistry().names();
-    for (const n of ["set_parameter", "list_objects", "get_object", "list_topology", "delete_object", "create_box", "create_cylinder", "create_sphere", "create_cone", "create_torus", "create_prism", "boolean", "transform", "copy", "mirror", "linear_pattern", "polar_pattern", "measure", "measure_distance", "check_design", "export"]) {
+    for (const n of [
+      "set_parameter",
+      "list_objects",
+      "get_object",
+      "list_topology",
+      "delete_object",
+      "create_box",
+      "create_cylinder",
+      "create_sphere",
+      "create_cone",
+      "create_torus",
+      "create_prism",
+      "boolean",
+      "transform",
+      "copy",
+      "mirror",
+      "linear_pattern",
+      "polar_pattern",
+      "measure",
+      "measure_distance",
+      "check_design",
+      "export",
+    ]) {
       expect(names).toContain(n);
     }
     expect(names).not.toContain("run_python");
@@ -56,8 +78,15 @@ describe("primitives", () => {
     expect(near(sphere.volume, (4 / 3) * PI * 64)).toBe(true);
     expect(sphere.bbox).toEqual({ min: [6, -4, -4], max: [14, 4, 4] });
     const [r1, r2, hh] = [5, 2, 7];
-    expect(near((await make("create_cone", { radius1: r1, radius2: r2, height: hh })).volume, (PI * hh * (r1 * r1 + r1 * r2 + r2 * r2)) / 3)).toBe(true);
-    expect(near((await make("create_cone", { radius1: 4, radius2: 0, height: 9 })).volume, (PI * 16 * 9) / 3)).toBe(true);
+    expect(
+      near(
+        (await make("create_cone", { radius1: r1, radius2: r2, height: hh })).volume,
+        (PI * hh * (r1 * r1 + r1 * r2 + r2 * r2)) / 3,
+      ),
+    ).toBe(true);
+    expect(near((await make("create_cone", { radius1: 4, radius2: 0, height: 9 })).volume, (PI * 16 * 9) / 3)).toBe(
+      true,
+    );
     const torus = await make("create_torus", { radius1: 10, radius2: 2 });
     expect(near(torus.volume, 2 * PI * PI * 10 * 4)).toBe(true);
     expect(torus.bbox).toEqual({ min: [-12, -12, -2], max: [12, 12, 2] });
@@ -69,7 +98,14 @@ describe("primitives", () => {
   });
 
   it("rotation turns the object about its own origin", async () => {
-    const r = await make("create_box", { name: "rot", length: 10, width: 2, height: 1, position: [5, 0, 0], rotation: { axis: [0, 0, 1], angle: 90 } });
+    const r = await make("create_box", {
+      name: "rot",
+      length: 10,
+      width: 2,
+      height: 1,
+      position: [5, 0, 0],
+      rotation: { axis: [0, 0, 1], angle: 90 },
+    });
     expect(r.bbox.min[0]).toBeCloseTo(3, 6);
     expect(r.bbox.max[0]).toBeCloseTo(5, 6);
     expect(r.bbox.min[1]).toBeCloseTo(0, 6);
@@ -110,11 +146,25 @@ describe("parameters", () => {
     await h.tool("set_parameter", { name: "w", value: 40, description: "plate width" });
     await h.tool("set_parameter", { name: "t", value: 5 });
     await h.tool("set_parameter", { name: "tilt", value: 0, unit: "deg" });
-    const p = await make("create_box", { name: "pbox", length: "w", width: "w/2", height: "t", position: ["-w/2", 0, "t*2"], rotation: { axis: [1, 0, 0], angle: "tilt" } });
+    const p = await make("create_box", {
+      name: "pbox",
+      length: "w",
+      width: "w/2",
+      height: "t",
+      position: ["-w/2", 0, "t*2"],
+      rotation: { axis: [1, 0, 0], angle: "tilt" },
+    });
     expect(near(p.volume, 40 * 20 * 5)).toBe(true);
     expect(p.bbox.min).toEqual([-20, 0, 10]);
     const obj = await h.tool("get_object", { name: "pbox" });
-    expect(obj.expressions).toMatchObject({ Length: "w", Width: "w / 2", Height: "t", "Placement.Base.x": "-w / 2", "Placement.Base.z": "t * 2", "Placement.Rotation.Angle": "tilt" });
+    expect(obj.expressions).toMatchObject({
+      Length: "w",
+      Width: "w / 2",
+      Height: "t",
+      "Placement.Base.x": "-w / 2",
+      "Placement.Base.z": "t * 2",
+      "Placement.Rotation.Angle": "tilt",
+    });
     expect((obj.properties as Record<string, unknown>).Length).toBe(40);
 
     const set = await h.tool("set_parameter", { name: "w", value: 60 });
@@ -171,7 +221,9 @@ describe("inspection", () => {
     expect(top).toMatchObject({ type: "PLANE", area: 200, center: [6, 12, 33] });
     expect(items.map((f) => f.name)).toEqual(["Face1", "Face2", "Face3", "Face4", "Face5", "Face6"]);
     const edges = await h.tool("list_topology", { object: "b1", kind: "edges" });
-    const vertical = (edges.edges as { direction?: number[]; length: number }[]).filter((e) => e.direction && Math.abs(e.direction[2] ?? 0) === 1);
+    const vertical = (edges.edges as { direction?: number[]; length: number }[]).filter(
+      (e) => e.direction && Math.abs(e.direction[2] ?? 0) === 1,
+    );
     expect(vertical).toHaveLength(4);
     expect(vertical[0]?.length).toBe(30);
   });
@@ -203,13 +255,17 @@ describe("inspection", () => {
 
 describe("run_python", () => {
   it("returns printed output and the health of created objects", async () => {
-    const r = await h.tool("run_python", { code: "b = doc.addObject('Part::Box', 'pybox')\nb.Length = 2\nprint('hello', len(doc.Objects) > 0)" });
+    const r = await h.tool("run_python", {
+      code: "b = doc.addObject('Part::Box', 'pybox')\nb.Length = 2\nprint('hello', len(doc.Objects) > 0)",
+    });
     expect(r.output).toBe("hello True\n");
     expect((r.created as GeometryHealth[])[0]).toMatchObject({ name: "pybox", volume: 200 });
   });
 
   it("an exception is a tool error with the traceback, and what the code added is removed", async () => {
-    const r = await h.tryTool("run_python", { code: "doc.addObject('Part::Box', 'doomed')\nprint('before')\nraise ValueError('boom')" });
+    const r = await h.tryTool("run_python", {
+      code: "doc.addObject('Part::Box', 'doomed')\nprint('before')\nraise ValueError('boom')",
+    });
     expect(r.ok).toBe(false);
     expect(r.mutates).toBe(true);
     expect(r.error?.message).toContain("before");

@@ -100,7 +100,7 @@ describe("boolean", () => {
     await run("create_box", { name: "a", length: 10, width: 10, height: 10 });
     await run("create_sphere", { name: "s", radius: 5 });
     const i = await run("boolean", { op: "intersect", base: "a", tools: ["s"] });
-    expect(near(i.volume, (4 / 3) * PI * 125 / 8)).toBe(true);
+    expect(near(i.volume, ((4 / 3) * PI * 125) / 8)).toBe(true);
     await run("create_box", { name: "p", length: 1, width: 1, height: 1, position: [50, 0, 0] });
     await run("create_box", { name: "q", length: 1, width: 1, height: 1, position: [80, 0, 0] });
     const before = await h.tool("list_objects", {});
@@ -207,7 +207,13 @@ describe("patterns", () => {
     await h.tool("set_parameter", { name: "n", value: 3, unit: "" });
     await h.tool("set_parameter", { name: "pitch", value: 10 });
     await run("create_box", { name: "tooth", length: 10, width: 2, height: 2 });
-    const p = await run("linear_pattern", { name: "rack", object: "tooth", direction: [1, 0, 0], count: "n", spacing: "pitch" });
+    const p = await run("linear_pattern", {
+      name: "rack",
+      object: "tooth",
+      direction: [1, 0, 0],
+      count: "n",
+      spacing: "pitch",
+    });
     expect(p).toMatchObject({ solids: 1, faces: 6 });
     expect(near(p.volume, 120)).toBe(true);
     await h.tool("set_parameter", { name: "n", value: 5 });
@@ -229,7 +235,15 @@ describe("patterns", () => {
 
   it("polar pattern over a partial angle puts first and last angle apart; merge false keeps a compound", async () => {
     await run("create_sphere", { name: "ball", radius: 1, position: [10, 0, 0] });
-    const p = await run("polar_pattern", { name: "arc", object: "ball", axis: [0, 0, 1], center: [0, 0, 0], count: 3, angle: 90, merge: false });
+    const p = await run("polar_pattern", {
+      name: "arc",
+      object: "ball",
+      axis: [0, 0, 1],
+      center: [0, 0, 0],
+      count: 3,
+      angle: 90,
+      merge: false,
+    });
     expect(p.solids).toBe(3);
     expect(p.bbox.max[1]).toBeCloseTo(11, 6);
     expect(p.bbox.min[0]).toBeCloseTo(-1, 6);
@@ -239,8 +253,12 @@ describe("patterns", () => {
 
   it("pattern arguments are checked", async () => {
     await run("create_box", { name: "a", length: 1, width: 1, height: 1 });
-    expect((await h.tryTool("linear_pattern", { object: "a", direction: "X", count: 1, spacing: 5 })).error?.code).toBe("bad_arguments");
-    expect((await h.tryTool("linear_pattern", { object: "a", direction: [0, 0, 0], count: 2, spacing: 5 })).error?.message).toContain("zero vector");
+    expect((await h.tryTool("linear_pattern", { object: "a", direction: "X", count: 1, spacing: 5 })).error?.code).toBe(
+      "bad_arguments",
+    );
+    expect(
+      (await h.tryTool("linear_pattern", { object: "a", direction: [0, 0, 0], count: 2, spacing: 5 })).error?.message,
+    ).toContain("zero vector");
     expect((await h.tryTool("polar_pattern", { object: "a", axis: "Z", count: 3, angle: 400 })).ok).toBe(false);
   });
 });

@@ -108,11 +108,18 @@ describe("chamfer and shell", () => {
 });
 
 describe("hole", () => {
-  const plate = (name: string): Promise<Record<string, unknown>> => h.tool("create_box", { name, length: 30, width: 30, height: 10 });
+  const plate = (name: string): Promise<Record<string, unknown>> =>
+    h.tool("create_box", { name, length: 30, width: 30, height: 10 });
 
   it("through Ø6 in a 10 mm plate removes π·3²·10", async () => {
     await plate("p1");
-    const r = await make("hole", { object: "p1", face: ">Z", positions: [[10, 10, 10]], diameter: 6, depth: "through" });
+    const r = await make("hole", {
+      object: "p1",
+      face: ">Z",
+      positions: [[10, 10, 10]],
+      diameter: 6,
+      depth: "through",
+    });
     expect(near(r.removed_volume ?? 0, PI * 9 * 10)).toBe(true);
     expect(near(r.volume, 9000 - PI * 90)).toBe(true);
     expect(r.direction).toEqual([0, 0, -1]);
@@ -121,20 +128,43 @@ describe("hole", () => {
 
   it("two blind Ø6 × 4 holes remove 2·π·9·4", async () => {
     await plate("p2");
-    const r = await make("hole", { object: "p2", face: ">Z", positions: [[10, 10, 10], [20, 20, 10]], diameter: 6, depth: 4 });
+    const r = await make("hole", {
+      object: "p2",
+      face: ">Z",
+      positions: [
+        [10, 10, 10],
+        [20, 20, 10],
+      ],
+      diameter: 6,
+      depth: 4,
+    });
     expect(near(r.removed_volume ?? 0, 2 * PI * 9 * 4)).toBe(true);
     expect(r.bbox.min[2]).toBe(0);
   });
 
   it("counterbored: through Ø6 plus a Ø10 × 3 recess", async () => {
     await plate("p3");
-    const r = await make("hole", { object: "p3", face: ">Z", positions: [[15, 15, 10]], diameter: 6, depth: "through", counterbore: { diameter: 10, depth: 3 } });
+    const r = await make("hole", {
+      object: "p3",
+      face: ">Z",
+      positions: [[15, 15, 10]],
+      diameter: 6,
+      depth: "through",
+      counterbore: { diameter: 10, depth: 3 },
+    });
     expect(near(r.removed_volume ?? 0, PI * 9 * 10 + PI * (25 - 9) * 3)).toBe(true);
   });
 
   it("countersunk 90°: Ø10 at the face narrowing to Ø6 over 2 mm (a frustum)", async () => {
     await plate("p4");
-    const r = await make("hole", { object: "p4", face: ">Z", positions: [[15, 15, 10]], diameter: 6, depth: "through", countersink: { diameter: 10, angle: 90 } });
+    const r = await make("hole", {
+      object: "p4",
+      face: ">Z",
+      positions: [[15, 15, 10]],
+      diameter: 6,
+      depth: "through",
+      countersink: { diameter: 10, angle: 90 },
+    });
     // frustum R = 5 → r = 3 over h = (5 − 3)/tan 45° = 2: πh/3·(R² + Rr + r²); its core overlaps the drill
     const hCs = 2;
     const frustum = ((PI * hCs) / 3) * (25 + 15 + 9);
@@ -143,7 +173,16 @@ describe("hole", () => {
 
   it("on a side face it drills along the inward normal; off-face positions warn", async () => {
     await plate("p5");
-    const r = await make("hole", { object: "p5", face: "<X", positions: [[0, 15, 5], [0, 50, 5]], diameter: 4, depth: 5 });
+    const r = await make("hole", {
+      object: "p5",
+      face: "<X",
+      positions: [
+        [0, 15, 5],
+        [0, 50, 5],
+      ],
+      diameter: 4,
+      depth: 5,
+    });
     expect(r.direction).toEqual([1, 0, 0]);
     expect(near(r.removed_volume ?? 0, PI * 4 * 5)).toBe(true);
     expect(r.warnings.some((w) => w.includes("positions[1]") && w.includes("not on the selected face"))).toBe(true);
@@ -155,7 +194,13 @@ describe("hole", () => {
     const r = await make("hole", { object: "p6", face: ">Z", positions: [[50, 50, 10]], diameter: 4, depth: 5 });
     expect(r.warnings.some((w) => w.includes("hole removed no material"))).toBe(true);
     await h.tool("create_cylinder", { name: "rod", radius: 5, height: 10 });
-    const bad = await h.tryTool("hole", { object: "rod", face: "%CYLINDER", positions: [[5, 0, 5]], diameter: 2, depth: 2 });
+    const bad = await h.tryTool("hole", {
+      object: "rod",
+      face: "%CYLINDER",
+      positions: [[5, 0, 5]],
+      diameter: 2,
+      depth: 2,
+    });
     expect(bad.ok).toBe(false);
     expect(bad.error?.message).toContain("planar face");
   });
@@ -164,7 +209,14 @@ describe("hole", () => {
     await h.tool("set_parameter", { name: "d", value: 6 });
     await h.tool("set_parameter", { name: "hx", value: 10 });
     await plate("p7");
-    await make("hole", { name: "h7", object: "p7", face: ">Z", positions: [["hx", 15, 10]], diameter: "d", depth: "through" });
+    await make("hole", {
+      name: "h7",
+      object: "p7",
+      face: ">Z",
+      positions: [["hx", 15, 10]],
+      diameter: "d",
+      depth: "through",
+    });
     await h.tool("set_parameter", { name: "d", value: 8 });
     await h.tool("set_parameter", { name: "hx", value: 12 });
     const m = await h.tool("measure", { object: "h7" });

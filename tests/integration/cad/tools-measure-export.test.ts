@@ -19,7 +19,12 @@ function freshFreecad(code: string): Record<string, unknown> {
   const home = mkdtempSync(path.join(os.tmpdir(), "cadagent-fresh-"));
   scratch.push(home);
   const wrapped = `import json\n${code}\nprint("RESULT:" + json.dumps(out))`;
-  const p = spawnSync(freecadCmd(), ["-c", wrapped], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: home, FREECAD_USER_HOME: home }, cwd: home, timeout: 60_000 });
+  const p = spawnSync(freecadCmd(), ["-c", wrapped], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: home, FREECAD_USER_HOME: home },
+    cwd: home,
+    timeout: 60_000,
+  });
   const line = p.stdout.split("\n").find((l) => l.includes("RESULT:"));
   if (!line) throw new Error(`fresh FreeCAD failed (${p.status}): ${p.stdout.slice(-500)} ${p.stderr.slice(-1500)}`);
   return JSON.parse(line.slice(line.indexOf("RESULT:") + 7)) as Record<string, unknown>;
@@ -92,7 +97,9 @@ describe("export", () => {
     expect(r).toMatchObject({ format: "step", path: "model.step", objects: ["drilled"] });
     const file = path.join(h.outDir, "model.step");
     expect(statSync(file).size).toBe(r.bytes);
-    const back = freshFreecad(`import Part\ns = Part.read(${JSON.stringify(file)})\nout = {"volume": s.Volume, "solids": len(s.Solids)}`);
+    const back = freshFreecad(
+      `import Part\ns = Part.read(${JSON.stringify(file)})\nout = {"volume": s.Volume, "solids": len(s.Solids)}`,
+    );
     expect(back.solids).toBe(1);
     expect(near(back.volume as number, PLATE_VOLUME, 1e-6)).toBe(true);
   });
@@ -132,7 +139,9 @@ describe("export", () => {
     const triangles = buf.readUInt32LE(80);
     expect(triangles).toBe(r.triangles);
     expect(buf.length).toBe(84 + 50 * triangles);
-    const back = freshFreecad(`import Mesh\nm = Mesh.Mesh(${JSON.stringify(path.join(h.outDir, "print", "part.stl"))})\nout = {"volume": m.Volume, "solid": m.isSolid()}`);
+    const back = freshFreecad(
+      `import Mesh\nm = Mesh.Mesh(${JSON.stringify(path.join(h.outDir, "print", "part.stl"))})\nout = {"volume": m.Volume, "solid": m.isSolid()}`,
+    );
     expect(back.solid).toBe(true);
     expect(near(back.volume as number, PLATE_VOLUME, 2e-3)).toBe(true);
   });
@@ -143,7 +152,9 @@ describe("export", () => {
       expect(r.path).toBe(`model.${format}`);
       expect(r.bytes as number).toBeGreaterThan(100);
     }
-    const brep = freshFreecad(`import Part\ns = Part.Shape()\ns.read(${JSON.stringify(path.join(h.outDir, "model.brep"))})\nout = {"volume": s.Volume}`);
+    const brep = freshFreecad(
+      `import Part\ns = Part.Shape()\ns.read(${JSON.stringify(path.join(h.outDir, "model.brep"))})\nout = {"volume": s.Volume}`,
+    );
     expect(near(brep.volume as number, PLATE_VOLUME, 1e-9)).toBe(true);
     const svg = readFileSync(path.join(h.outDir, "model.svg"), "utf8");
     expect(svg).toMatch(/^<\?xml[^]*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox=/);

@@ -39,7 +39,13 @@ describe("create_sketch + extrude", () => {
         { type: "circle", cx: 20, cy: 10, radius: 5 },
       ],
     });
-    expect(s).toMatchObject({ name: "plateSketch", type: "Sketcher::SketchObject", profiles: 2, wires: 2, warnings: [] });
+    expect(s).toMatchObject({
+      name: "plateSketch",
+      type: "Sketcher::SketchObject",
+      profiles: 2,
+      wires: 2,
+      warnings: [],
+    });
     expect(near(s.profile_area, 800 - 25 * PI)).toBe(true);
     const e = await make("extrude", { name: "plate", sketch: "plateSketch", distance: 5 });
     expect(near(e.volume, (800 - 25 * PI) * 5)).toBe(true);
@@ -50,25 +56,48 @@ describe("create_sketch + extrude", () => {
   });
 
   it("symmetric, reversed and tapered extrusions", async () => {
-    await make("create_sketch", { name: "r1", plane: "XY", profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 6, centered: true }] });
+    await make("create_sketch", {
+      name: "r1",
+      plane: "XY",
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 6, centered: true }],
+    });
     const sym = await make("extrude", { sketch: "r1", distance: 8, direction: "symmetric" });
     expectBbox(sym.bbox, [-5, -3, -4], [5, 3, 4]);
     expect(near(sym.volume, 480)).toBe(true);
-    await make("create_sketch", { name: "r2", plane: "XY", offset: 2, profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 6 }] });
+    await make("create_sketch", {
+      name: "r2",
+      plane: "XY",
+      offset: 2,
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 6 }],
+    });
     const rev = await make("extrude", { sketch: "r2", distance: 3, direction: "reversed" });
     expectBbox(rev.bbox, [0, 0, -1], [10, 6, 2]);
     // taper 10° narrows a 10 mm square over 5 mm to a sharp frustum: V = h/3 (A1 + A2 + √(A1·A2))
-    await make("create_sketch", { name: "r3", plane: "XY", profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10 }] });
+    await make("create_sketch", {
+      name: "r3",
+      plane: "XY",
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10 }],
+    });
     const tap = await make("extrude", { sketch: "r3", distance: 5, taper: 10 });
     const a = 10 - 2 * 5 * Math.tan((10 * PI) / 180);
     expect(near(tap.volume, (5 / 3) * (100 + a * a + 10 * a))).toBe(true);
   });
 
   it("XZ and YZ planes map sketch (x, y) to (X, Z) / (Y, Z); offset and 'normal' follow +Y / +X", async () => {
-    await make("create_sketch", { name: "xz", plane: "XZ", offset: 3, profiles: [{ type: "rectangle", x: 1, y: 2, width: 4, height: 5 }] });
+    await make("create_sketch", {
+      name: "xz",
+      plane: "XZ",
+      offset: 3,
+      profiles: [{ type: "rectangle", x: 1, y: 2, width: 4, height: 5 }],
+    });
     const e1 = await make("extrude", { sketch: "xz", distance: 4 });
     expectBbox(e1.bbox, [1, 3, 2], [5, 7, 7]);
-    await make("create_sketch", { name: "yz", plane: "YZ", offset: -2, profiles: [{ type: "circle", cx: 10, cy: 20, radius: 1 }] });
+    await make("create_sketch", {
+      name: "yz",
+      plane: "YZ",
+      offset: -2,
+      profiles: [{ type: "circle", cx: 10, cy: 20, radius: 1 }],
+    });
     const e2 = await make("extrude", { sketch: "yz", distance: 6 });
     expectBbox(e2.bbox, [-2, 9, 19], [4, 11, 21]);
     expect(near(e2.volume, PI * 6)).toBe(true);
@@ -76,27 +105,61 @@ describe("create_sketch + extrude", () => {
 
   it("profile kinds: slot (2r·L + πr²), hexagon, rounded rectangle, polygon, path with arcs", async () => {
     const L = Math.hypot(10, 5);
-    const slot = await make<SketchResult>("create_sketch", { name: "slot", plane: "XY", profiles: [{ type: "slot", x1: 0, y1: 0, x2: 10, y2: 5, radius: 2 }] });
+    const slot = await make<SketchResult>("create_sketch", {
+      name: "slot",
+      plane: "XY",
+      profiles: [{ type: "slot", x1: 0, y1: 0, x2: 10, y2: 5, radius: 2 }],
+    });
     expect(near(slot.profile_area, 2 * 2 * L + PI * 4)).toBe(true);
     const se = await make("extrude", { sketch: "slot", distance: 3 });
     expect(near(se.volume, (4 * L + 4 * PI) * 3)).toBe(true);
-    const hex = await make<SketchResult>("create_sketch", { plane: "XY", profiles: [{ type: "regular_polygon", cx: 0, cy: 0, sides: 6, circumradius: 5 }] });
+    const hex = await make<SketchResult>("create_sketch", {
+      plane: "XY",
+      profiles: [{ type: "regular_polygon", cx: 0, cy: 0, sides: 6, circumradius: 5 }],
+    });
     expect(near(hex.profile_area, ((3 * Math.sqrt(3)) / 2) * 25)).toBe(true);
     expectBbox(hex.bbox, [-5, -5 * (Math.sqrt(3) / 2), 0], [5, 5 * (Math.sqrt(3) / 2), 0]);
-    const rr = await make<SketchResult>("create_sketch", { plane: "XY", profiles: [{ type: "rectangle", x: 0, y: 0, width: 30, height: 20, centered: true, corner_radius: 4 }] });
+    const rr = await make<SketchResult>("create_sketch", {
+      plane: "XY",
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 30, height: 20, centered: true, corner_radius: 4 }],
+    });
     expect(near(rr.profile_area, 600 - (4 - PI) * 16)).toBe(true);
-    const tri = await make<SketchResult>("create_sketch", { plane: "XY", profiles: [{ type: "polygon", points: [[0, 0], [12, 0], [0, 9]] }] });
+    const tri = await make<SketchResult>("create_sketch", {
+      plane: "XY",
+      profiles: [
+        {
+          type: "polygon",
+          points: [
+            [0, 0],
+            [12, 0],
+            [0, 9],
+          ],
+        },
+      ],
+    });
     expect(near(tri.profile_area, 54)).toBe(true);
     // a 10×10 square whose right side bulges out as a half circle of radius 5
     const bulge = await make<SketchResult>("create_sketch", {
       plane: "XY",
-      profiles: [{ type: "path", start: [0, 0], segments: [{ line_to: [10, 0] }, { arc_to: [10, 10], through: [15, 5] }, { line_to: [0, 10] }] }],
+      profiles: [
+        {
+          type: "path",
+          start: [0, 0],
+          segments: [{ line_to: [10, 0] }, { arc_to: [10, 10], through: [15, 5] }, { line_to: [0, 10] }],
+        },
+      ],
     });
     expect(near(bulge.profile_area, 100 + (PI * 25) / 2)).toBe(true);
     // and the same with the arc bowing inward (a clockwise arc)
     const notch = await make<SketchResult>("create_sketch", {
       plane: "XY",
-      profiles: [{ type: "path", start: [0, 0], segments: [{ line_to: [10, 0] }, { arc_to: [10, 10], through: [5, 5] }, { line_to: [0, 10] }] }],
+      profiles: [
+        {
+          type: "path",
+          start: [0, 0],
+          segments: [{ line_to: [10, 0] }, { arc_to: [10, 10], through: [5, 5] }, { line_to: [0, 10] }],
+        },
+      ],
     });
     expect(near(notch.profile_area, 100 - (PI * 25) / 2)).toBe(true);
   });
@@ -112,9 +175,27 @@ describe("create_sketch + extrude", () => {
     });
     expect(overlap.ok).toBe(false);
     expect(overlap.error?.message).toContain("overlap");
-    const bowtie = await h.tryTool("create_sketch", { name: "bad2", plane: "XY", profiles: [{ type: "polygon", points: [[0, 0], [10, 10], [10, 0], [0, 10]] }] });
+    const bowtie = await h.tryTool("create_sketch", {
+      name: "bad2",
+      plane: "XY",
+      profiles: [
+        {
+          type: "polygon",
+          points: [
+            [0, 0],
+            [10, 10],
+            [10, 0],
+            [0, 10],
+          ],
+        },
+      ],
+    });
     expect(bowtie.error?.code).toBe("bad_profile");
-    const big = await h.tryTool("create_sketch", { name: "bad3", plane: "XY", profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 6, corner_radius: 3 }] });
+    const big = await h.tryTool("create_sketch", {
+      name: "bad3",
+      plane: "XY",
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 6, corner_radius: 3 }],
+    });
     expect(big.error?.hint).toContain("below 3");
     const got = await h.tryTool("get_object", { name: "bad1" });
     expect(got.ok).toBe(false);
@@ -125,7 +206,11 @@ describe("create_sketch + extrude", () => {
 
 describe("revolve and loft", () => {
   it("revolving a rectangle offset from the axis gives an annulus π(R² − r²)h", async () => {
-    await make("create_sketch", { name: "ring", plane: "XZ", profiles: [{ type: "rectangle", x: 10, y: 0, width: 5, height: 8 }] });
+    await make("create_sketch", {
+      name: "ring",
+      plane: "XZ",
+      profiles: [{ type: "rectangle", x: 10, y: 0, width: 5, height: 8 }],
+    });
     const r = await make("revolve", { name: "tube", sketch: "ring", axis: "Z" });
     expect(near(r.volume, PI * (15 ** 2 - 10 ** 2) * 8)).toBe(true);
     expectBbox(r.bbox, [-15, -15, 0], [15, 15, 8]);
@@ -133,23 +218,49 @@ describe("revolve and loft", () => {
   });
 
   it("a half revolution about a custom axis, and a profile crossing the axis is refused", async () => {
-    await make("create_sketch", { name: "half", plane: "XY", profiles: [{ type: "rectangle", x: 2, y: 0, width: 3, height: 4 }] });
+    await make("create_sketch", {
+      name: "half",
+      plane: "XY",
+      profiles: [{ type: "rectangle", x: 2, y: 0, width: 3, height: 4 }],
+    });
     const r = await make("revolve", { sketch: "half", axis: { point: [0, 0, 0], direction: [0, 1, 0] }, angle: 180 });
     expect(near(r.volume, (PI * (25 - 4) * 4) / 2)).toBe(true);
-    await make("create_sketch", { name: "across", plane: "XZ", profiles: [{ type: "rectangle", x: -2, y: 0, width: 5, height: 4 }] });
+    await make("create_sketch", {
+      name: "across",
+      plane: "XZ",
+      profiles: [{ type: "rectangle", x: -2, y: 0, width: 5, height: 4 }],
+    });
     const bad = await h.tryTool("revolve", { sketch: "across", axis: "Z" });
     expect(bad.ok).toBe(false);
     expect(bad.error?.message).toContain("crosses the revolve axis");
   });
 
   it("lofting two equal squares gives the prism; a square to a smaller square (ruled) the frustum", async () => {
-    await make("create_sketch", { name: "sq0", plane: "XY", profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10, centered: true }] });
-    await make("create_sketch", { name: "sq1", plane: "XY", offset: 12, profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10, centered: true }] });
+    await make("create_sketch", {
+      name: "sq0",
+      plane: "XY",
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10, centered: true }],
+    });
+    await make("create_sketch", {
+      name: "sq1",
+      plane: "XY",
+      offset: 12,
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10, centered: true }],
+    });
     const prism = await make("loft", { name: "prism", sketches: ["sq0", "sq1"] });
     expect(near(prism.volume, 1200)).toBe(true);
     expectBbox(prism.bbox, [-5, -5, 0], [5, 5, 12]);
-    await make("create_sketch", { name: "sq2", plane: "XY", profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10, centered: true }] });
-    await make("create_sketch", { name: "sq3", plane: "XY", offset: 6, profiles: [{ type: "rectangle", x: 0, y: 0, width: 4, height: 4, centered: true }] });
+    await make("create_sketch", {
+      name: "sq2",
+      plane: "XY",
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10, centered: true }],
+    });
+    await make("create_sketch", {
+      name: "sq3",
+      plane: "XY",
+      offset: 6,
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 4, height: 4, centered: true }],
+    });
     const frustum = await make("loft", { sketches: ["sq2", "sq3"], ruled: true });
     expect(near(frustum.volume, (6 / 3) * (100 + 16 + 40))).toBe(true);
   });
@@ -163,7 +274,12 @@ describe("revolve and loft", () => {
         { type: "circle", cx: 5, cy: 5, radius: 2 },
       ],
     });
-    await make("create_sketch", { name: "top", plane: "XY", offset: 5, profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10 }] });
+    await make("create_sketch", {
+      name: "top",
+      plane: "XY",
+      offset: 5,
+      profiles: [{ type: "rectangle", x: 0, y: 0, width: 10, height: 10 }],
+    });
     const bad = await h.tryTool("loft", { sketches: ["holed", "top"] });
     expect(bad.ok).toBe(false);
     expect(bad.error?.hint).toContain("cut holes");

@@ -10,7 +10,10 @@ const PI = Math.PI;
 const EXPECTED = 100 * 60 * 5 - 6 * PI * 4 * 5;
 
 /** The design, step by step; `between` runs after each step (to kill or crash the worker). */
-async function design(h: CadHarness, between: (step: number) => Promise<void> = async () => undefined): Promise<number> {
+async function design(
+  h: CadHarness,
+  between: (step: number) => Promise<void> = async () => undefined,
+): Promise<number> {
   const steps: [string, Record<string, unknown>][] = [
     ["set_parameter", { name: "width", value: 60 }],
     ["create_box", { name: "plate", length: 100, width: "width", height: 5 }],

@@ -1,9 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EvalResult } from "../../../src/agent/eval/run-eval.js";
-import { httpError, startOpenAiServer, toolReply, type RecordedRequest, type ReplyTurn, type WireServer } from "../../helpers/wire/index.js";
-import { agentEnv, buildAgentCli, filesContaining, type AgentCli } from "../agent/agent-cli.js";
+import type { EvalResult } from "../../../src/eval/run-eval.js";
+import {
+  httpError,
+  startOpenAiServer,
+  toolReply,
+  type RecordedRequest,
+  type ReplyTurn,
+  type WireServer,
+} from "../../helpers/wire/index.js";
+import { agentEnv, buildAgentCli, filesContaining, type AgentCli } from "../../helpers/agent-cli.js";
 
 /**
  * `cadagent eval examples/eval --repeat 2` end to end: the compiled CLI, real FreeCAD, and a
@@ -17,19 +24,38 @@ const suite = path.resolve(import.meta.dirname, "..", "..", "..", "examples", "e
 const prompt = (c: string): string => readFileSync(path.join(suite, c, "prompt.txt"), "utf8").trim();
 
 type Call = [string, unknown];
-const cyl = (name: string, radius: number, height: number, z = 0, x = 0, y = 0): Call => ["create_cylinder", { name, radius, height, position: [x, y, z] }];
+const cyl = (name: string, radius: number, height: number, z = 0, x = 0, y = 0): Call => [
+  "create_cylinder",
+  { name, radius, height, position: [x, y, z] },
+];
 const bool = (name: string, op: string, base: string, tools: string[]): Call => ["boolean", { name, op, base, tools }];
 
 function builds(hexHeight: number): Record<string, Call[][]> {
   const R = 20 / Math.sqrt(3);
   return {
     "plate-holes": [
-      [["create_box", { name: "plate", length: 60, width: 40, height: 5 }], cyl("h1", 3, 7, -1, 8, 8), cyl("h2", 3, 7, -1, 52, 8), cyl("h3", 3, 7, -1, 8, 32), cyl("h4", 3, 7, -1, 52, 32)],
+      [
+        ["create_box", { name: "plate", length: 60, width: 40, height: 5 }],
+        cyl("h1", 3, 7, -1, 8, 8),
+        cyl("h2", 3, 7, -1, 52, 8),
+        cyl("h3", 3, 7, -1, 8, 32),
+        cyl("h4", 3, 7, -1, 52, 32),
+      ],
       [bool("part", "cut", "plate", ["h1", "h2", "h3", "h4"])],
     ],
     "stepped-shaft": [[cyl("big", 10, 30), cyl("small", 6, 40, 30)], [bool("part", "union", "big", ["small"])]],
-    "flanged-bushing": [[cyl("flange", 20, 5), cyl("body", 12, 25), cyl("bore", 6, 27, -1)], [bool("outer", "union", "flange", ["body"])], [bool("part", "cut", "outer", ["bore"])]],
-    "l-bracket": [[["create_box", { name: "foot", length: 50, width: 40, height: 5 }], ["create_box", { name: "wall", length: 5, width: 40, height: 50 }]], [bool("part", "union", "foot", ["wall"])]],
+    "flanged-bushing": [
+      [cyl("flange", 20, 5), cyl("body", 12, 25), cyl("bore", 6, 27, -1)],
+      [bool("outer", "union", "flange", ["body"])],
+      [bool("part", "cut", "outer", ["bore"])],
+    ],
+    "l-bracket": [
+      [
+        ["create_box", { name: "foot", length: 50, width: 40, height: 5 }],
+        ["create_box", { name: "wall", length: 5, width: 40, height: 50 }],
+      ],
+      [bool("part", "union", "foot", ["wall"])],
+    ],
     "hex-prism": [[["create_prism", { name: "part", sides: 6, circumradius: R, height: hexHeight }]]],
   };
 }
@@ -38,10 +64,12 @@ type Msg = { role?: string; content?: unknown };
 const attempts = new Map<string, number>();
 
 function script(req: RecordedRequest): ReplyTurn {
-  const messages = ((req.body as { messages?: Msg[] }).messages ?? []) as Msg[];
+  const messages = (req.body as { messages?: Msg[] }).messages ?? [];
   const user = messages.find((m) => m.role === "user");
   const text = typeof user?.content === "string" ? user.content : JSON.stringify(user?.content ?? "");
-  const name = ["plate-holes", "stepped-shaft", "flanged-bushing", "l-bracket", "hex-prism"].find((c) => text.includes(prompt(c)));
+  const name = ["plate-holes", "stepped-shaft", "flanged-bushing", "l-bracket", "hex-prism"].find((c) =>
+    text.includes(prompt(c)),
+  );
   if (!name) throw new Error(`no case matches the brief: ${text.slice(0, 200)}`);
   const turn = messages.filter((m) => m.role === "assistant").length;
   if (turn === 0) attempts.set(name, (attempts.get(name) ?? 0) + 1);
@@ -65,11 +93,27 @@ describe("cadagent eval", () => {
   it("runs every case twice, measures each part against its references, and writes eval.json and a self-contained eval.html", async () => {
     const out = cli.outDir("eval");
     const env = agentEnv(cli.tmp, { OPENAI_API_KEY: KEY });
-    const r = await cli.run(["eval", suite, "--no-review", "-p", "openai", "--base-url", server.baseUrl, "--repeat", "2", "-o", out, "--json"], { env });
+    const r = await cli.run(
+      [
+        "eval",
+        suite,
+        "--no-review",
+        "-p",
+        "openai",
+        "--base-url",
+        server.baseUrl,
+        "--repeat",
+        "2",
+        "-o",
+        out,
+        "--json",
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.match(/^\[\d+\/10\] /gm)).toHaveLength(10);
-    expect(r.stderr).toMatch(/\[1\/10\] flanged-bushing #1  PASS/);
-    expect(r.stderr).toMatch(/hex-prism #1  FAIL  vol \+20\.00 %/);
+    expect(r.stderr).toMatch(/\[1\/10\] flanged-bushing #1 {2}PASS/);
+    expect(r.stderr).toMatch(/hex-prism #1 {2}FAIL {2}vol \+20\.00 %/);
     const result = JSON.parse(readFileSync(path.join(out, "eval.json"), "utf8")) as EvalResult;
     expect(JSON.parse(r.stdout)).toEqual(result);
 
@@ -113,7 +157,11 @@ describe("cadagent eval", () => {
     expect(run("flanged-bushing", 2).volume).toBeCloseTo(3980 * Math.PI, 3);
     expect(run("stepped-shaft", 1).stepVolume).toBeCloseTo(4440 * Math.PI, 2);
     expect(run("stepped-shaft", 1).chamfer).toBeNull(); // no reference STL for that case
-    expect(result.cases.find((c) => c.case === "hex-prism")).toMatchObject({ runs: 2, passes: 1, passAtK: { "1": 0.5, "2": 1 } });
+    expect(result.cases.find((c) => c.case === "hex-prism")).toMatchObject({
+      runs: 2,
+      passes: 1,
+      passAtK: { "1": 0.5, "2": 1 },
+    });
     expect(existsSync(path.join(out, "l-bracket", "2", "model.step"))).toBe(true);
 
     const html = readFileSync(path.join(out, "eval.html"), "utf8");
@@ -128,7 +176,9 @@ describe("cadagent eval", () => {
 
   it("a folder without case subfolders is a usage error (exit 2) before any request", async () => {
     const requestsBefore = server.requests.filter((q) => q.path.endsWith("/chat/completions")).length;
-    const r = await cli.run(["eval", path.join(suite, "hex-prism"), "-p", "openai", "--base-url", server.baseUrl], { env: agentEnv(cli.tmp, { OPENAI_API_KEY: KEY }) });
+    const r = await cli.run(["eval", path.join(suite, "hex-prism"), "-p", "openai", "--base-url", server.baseUrl], {
+      env: agentEnv(cli.tmp, { OPENAI_API_KEY: KEY }),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no cases");
     expect(server.requests.filter((q) => q.path.endsWith("/chat/completions"))).toHaveLength(requestsBefore);
@@ -138,7 +188,22 @@ describe("cadagent eval", () => {
     const refusing = await startOpenAiServer({ script: () => httpError(401, { message: "bad key" }), apiKey: KEY });
     try {
       const out = cli.outDir("eval-401");
-      const r = await cli.run(["eval", suite, "--no-review", "-p", "openai", "--base-url", refusing.baseUrl, "--cases", "hex-prism,l-bracket", "-o", out], { env: agentEnv(cli.tmp, { OPENAI_API_KEY: KEY }) });
+      const r = await cli.run(
+        [
+          "eval",
+          suite,
+          "--no-review",
+          "-p",
+          "openai",
+          "--base-url",
+          refusing.baseUrl,
+          "--cases",
+          "hex-prism,l-bracket",
+          "-o",
+          out,
+        ],
+        { env: agentEnv(cli.tmp, { OPENAI_API_KEY: KEY }) },
+      );
       expect(r.code, r.stderr).toBe(3);
       const result = JSON.parse(readFileSync(path.join(out, "eval.json"), "utf8")) as EvalResult;
       expect(result.summary.funnel).toEqual({ runs: 2, finished: 0, shapeExists: 0, validSolid: 0, stepReimports: 0 });

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DoctorReport } from "../../../src/config/doctor.js";
+import type { DoctorReport } from "../../../src/cli/doctor.js";
 import { freecadCmd } from "../../helpers/cad.js";
 import { scanProcesses } from "../../helpers/proc-scan.js";
-import { buildKeysCli, cleanEnv, type KeysCli } from "./keys-cli.js";
+import { buildKeysCli, cleanEnv, type KeysCli } from "../../helpers/keys-cli.js";
 
 /** `cadagent doctor` against the real FreeCAD (scripts/setup installs it), with no session bus. */
 
@@ -27,7 +27,8 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => cleanEnv({ CADAGENT_HOME: home, FREECAD_CMD: freecadCmd(), ...extra });
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =>
+  cleanEnv({ CADAGENT_HOME: home, FREECAD_CMD: freecadCmd(), ...extra });
 
 describe("cadagent doctor", () => {
   it("ready: FreeCAD found with its version, worker answers ping, key source shown — the key never", async () => {
@@ -50,7 +51,11 @@ describe("cadagent doctor", () => {
     expect(report.worker.pingMs).toBeGreaterThanOrEqual(0);
     expect(report.keychain.available).toBe(false);
     expect(report.keychain.reason).toMatch(/no D-Bus session bus/);
-    expect(report.providers.find((p) => p.id === "openai")).toMatchObject({ ready: true, source: "env", detail: "OPENAI_API_KEY" });
+    expect(report.providers.find((p) => p.id === "openai")).toMatchObject({
+      ready: true,
+      source: "env",
+      detail: "OPENAI_API_KEY",
+    });
     expect(report.render.preview).toBe("tessellation preview: built in");
     expect(report.node.version).toBe(process.version);
     expect(r.stdout + r.stderr).not.toContain(KEY);
@@ -73,7 +78,9 @@ describe("cadagent doctor", () => {
   });
 
   it("no FreeCAD → exit 2 with what to fix", async () => {
-    const r = await cli.run(["doctor"], { env: env({ FREECAD_CMD: path.join(tmp, "missing-freecadcmd"), OPENAI_API_KEY: KEY }) });
+    const r = await cli.run(["doctor"], {
+      env: env({ FREECAD_CMD: path.join(tmp, "missing-freecadcmd"), OPENAI_API_KEY: KEY }),
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("not ready; to fix:");
     expect(r.stdout).toMatch(/missing-freecadcmd does not run: .*FREECAD_CMD/);
@@ -95,6 +102,8 @@ describe("cadagent doctor", () => {
     writeFileSync(path.join(project, "cadagent.config.json"), '{\n  "maxTurns": "many"\n}');
     const list = await cli.run(["keys", "list"], { env: env(), cwd: project });
     expect(list.code).toBe(2);
-    expect(list.stderr).toBe(`cadagent: invalid config ${path.join(project, "cadagent.config.json")}:2: "maxTurns" must be a whole number of at least 1 (e.g. 30), got "many"\n`);
+    expect(list.stderr).toBe(
+      `cadagent: invalid config ${path.join(project, "cadagent.config.json")}:2: "maxTurns" must be a whole number of at least 1 (e.g. 30), got "many"\n`,
+    );
   });
 });

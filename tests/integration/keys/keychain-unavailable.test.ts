@@ -3,11 +3,11 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findProvider } from "../../../src/config/providers.js";
+import { findProvider } from "../../../src/llm/providers.js";
 import { osKeychain } from "../../../src/keys/keychain.js";
 import { resolveKey } from "../../../src/keys/key-store.js";
 import { startSessionBus, type SecretServiceState, type SessionBus } from "../../helpers/secret-service.js";
-import { buildKeysCli, cleanEnv, type KeysCli } from "./keys-cli.js";
+import { buildKeysCli, cleanEnv, type KeysCli } from "../../helpers/keys-cli.js";
 
 /**
  * Every way the OS keychain can be missing on Linux (notes/KEYCHAIN.md) must come back as a
@@ -77,9 +77,24 @@ afterAll(async () => {
 const busEnv = (s: SecretServiceState) => (): NodeJS.ProcessEnv => ({ ...buses.get(s)?.env });
 
 const scenarios: Scenario[] = [
-  { name: "no session bus (DBUS_SESSION_BUS_ADDRESS unset)", env: () => ({}), reason: /no D-Bus session bus/, read: "fails" },
-  { name: "bus address pointing nowhere", env: () => ({ DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(tmp, "nothing-here")}` }), reason: /no D-Bus session bus/, read: "fails" },
-  { name: "bus without a Secret Service", env: busEnv("absent"), reason: /no Secret Service on the session bus/, read: "fails" },
+  {
+    name: "no session bus (DBUS_SESSION_BUS_ADDRESS unset)",
+    env: () => ({}),
+    reason: /no D-Bus session bus/,
+    read: "fails",
+  },
+  {
+    name: "bus address pointing nowhere",
+    env: () => ({ DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(tmp, "nothing-here")}` }),
+    reason: /no D-Bus session bus/,
+    read: "fails",
+  },
+  {
+    name: "bus without a Secret Service",
+    env: busEnv("absent"),
+    reason: /no Secret Service on the session bus/,
+    read: "fails",
+  },
   { name: "keyring never unlocked", env: busEnv("never-unlocked"), reason: /no usable default keyring/, read: "empty" },
   { name: "keyring locked (a key stored in it)", env: busEnv("locked"), reason: /keyring is locked/, read: "fails" },
   {
@@ -92,7 +107,8 @@ const scenarios: Scenario[] = [
 ];
 
 describe.each(scenarios)("keychain unavailable: $name", (s) => {
-  const keychain = () => osKeychain({ env: { PATH: process.env.PATH, ...s.env() }, ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) });
+  const keychain = () =>
+    osKeychain({ env: { PATH: process.env.PATH, ...s.env() }, ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) });
 
   it("storing fails with a one-line reason in under a second", async () => {
     const t0 = performance.now();
@@ -121,7 +137,11 @@ describe.each(scenarios)("keychain unavailable: $name", (s) => {
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(fromFile).toEqual({ key: FILE_KEY, source: "file", detail: keysFile });
     t0 = performance.now();
-    const fromEnv = await resolveKey(openai(), { env: { ...s.env(), OPENAI_API_KEY: ENV_KEY }, apiKeysFile: keysFile, keychain: kc });
+    const fromEnv = await resolveKey(openai(), {
+      env: { ...s.env(), OPENAI_API_KEY: ENV_KEY },
+      apiKeysFile: keysFile,
+      keychain: kc,
+    });
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(fromEnv).toEqual({ key: ENV_KEY, source: "env", detail: "OPENAI_API_KEY" });
   });
@@ -132,7 +152,10 @@ describe.each(scenarios)("keychain unavailable: $name", (s) => {
 describe.each(scenarios.filter((s) => s.timeoutMs === undefined))("keychain unavailable, CLI: $name", (s) => {
   it("`keys set` exits 2 saying why and how to use the env var or api_keys.json", async () => {
     const home = path.join(tmp, "home");
-    const r = await cli.run(["keys", "set", "openai"], { env: cleanEnv({ CADAGENT_HOME: home, ...s.env() }), input: "sk-proj-never-stored-0000000c3f9\n" });
+    const r = await cli.run(["keys", "set", "openai"], {
+      env: cleanEnv({ CADAGENT_HOME: home, ...s.env() }),
+      input: "sk-proj-never-stored-0000000c3f9\n",
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("the OS keychain is unavailable");
     expect(r.stderr).toMatch(s.reason);
@@ -148,7 +171,10 @@ describe.each(scenarios.filter((s) => s.timeoutMs === undefined))("keychain unav
       env: cleanEnv({ CADAGENT_API_KEYS_FILE: keysFile, ANTHROPIC_API_KEY: ENV_KEY, ...s.env() }),
     });
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { providers: Array<{ provider: string; source: string | null }>; keychain: { available: boolean; reason: string } };
+    const out = JSON.parse(r.stdout) as {
+      providers: Array<{ provider: string; source: string | null }>;
+      keychain: { available: boolean; reason: string };
+    };
     expect(out.keychain.available).toBe(s.read === "empty");
     if (s.read === "fails") expect(out.keychain.reason).toMatch(s.reason);
     expect(out.providers.find((p) => p.provider === "openai")?.source).toBe("file");

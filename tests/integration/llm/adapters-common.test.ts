@@ -40,13 +40,19 @@ describe.each(cases)("$label", ({ protocol, stream }) => {
   }
 
   it("streams a text answer with usage (cache reads included) and sends the key", async () => {
-    const { server, adapter } = await setup([textReply("A 20 mm cube it is.", { usage: { input: 100, output: 20, cacheRead: 900 } })]);
+    const { server, adapter } = await setup([
+      textReply("A 20 mm cube it is.", { usage: { input: 100, output: 20, cacheRead: 900 } }),
+    ]);
     const r = await collect(adapter.stream(sampleRequest(), new AbortController().signal));
     expect(r.text).toBe("A 20 mm cube it is.");
     expect(r.reason).toBe("stop");
     expect(r.calls).toEqual([]);
     expect(r.usage).toEqual({ inputTokens: 100, outputTokens: 20, cacheReadTokens: 900, cacheWriteTokens: 0 });
-    expect(r.message).toEqual({ role: "assistant", content: [{ type: "text", text: "A 20 mm cube it is." }], toolCalls: [] });
+    expect(r.message).toEqual({
+      role: "assistant",
+      content: [{ type: "text", text: "A 20 mm cube it is." }],
+      toolCalls: [],
+    });
     expect(r.events.at(-1)?.type).toBe("finish");
     if (stream) expect(r.events.filter((e) => e.type === "text-delta").length).toBeGreaterThan(1);
     const req = server.requests[0];
@@ -129,7 +135,10 @@ describe.each(cases)("$label", ({ protocol, stream }) => {
   });
 
   it("400 → bad_request, 404 → not_found", async () => {
-    const { adapter } = await setup([httpError(400, { message: "bad schema" }), httpError(404, { message: "no such model" })]);
+    const { adapter } = await setup([
+      httpError(400, { message: "bad schema" }),
+      httpError(404, { message: "no such model" }),
+    ]);
     const a = await collectError(adapter.stream(sampleRequest(), new AbortController().signal));
     const b = await collectError(adapter.stream(sampleRequest(), new AbortController().signal));
     expect([a.kind, b.kind]).toEqual(["bad_request", "not_found"]);
@@ -170,7 +179,9 @@ describe.each(cases)("$label", ({ protocol, stream }) => {
 
 describe.each(["anthropic", "openai-chat", "gemini"] as const)("%s streaming abort mid-stream", (protocol) => {
   it("stops after the first delta when aborted", async () => {
-    const server = await startWireServer(protocol, { script: [textReply("one two three four five six", { chunkDelayMs: 150 })] });
+    const server = await startWireServer(protocol, {
+      script: [textReply("one two three four five six", { chunkDelayMs: 150 })],
+    });
     try {
       const adapter = createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY });
       const ctrl = new AbortController();

@@ -27,7 +27,12 @@ afterEach(async () => {
 
 async function setup(script: Script, extra: Partial<AdapterOptions> = {}) {
   server = await startAnthropicServer({ script });
-  const adapter = createAnthropicAdapter({ protocol: "anthropic", baseUrl: server.baseUrl, apiKey: "sk-ant-test", ...extra });
+  const adapter = createAnthropicAdapter({
+    protocol: "anthropic",
+    baseUrl: server.baseUrl,
+    apiKey: "sk-ant-test",
+    ...extra,
+  });
   return { server, adapter };
 }
 
@@ -49,7 +54,10 @@ describe.each([true, false])("anthropic tool results (stream=%s)", (stream) => {
       { stream },
     );
     const first = await collect(adapter.stream(sampleRequest(), signal()));
-    const next = followUpRequest(first, [{ text: "length must be > 0", isError: true }, { text: "preview ok", image: true }]);
+    const next = followUpRequest(first, [
+      { text: "length must be > 0", isError: true },
+      { text: "preview ok", image: true },
+    ]);
     const second = await collect(adapter.stream(next, signal()));
     expect(second.text).toBe("Done.");
 
@@ -88,9 +96,12 @@ describe.each([true, false])("anthropic tool results (stream=%s)", (stream) => {
 
 describe("anthropic request shape", () => {
   it("prompt caching marks the system block, the last tool and the newest turn", async () => {
-    const { server, adapter } = await setup([textReply("ok", { usage: { input: 5, cacheWrite: 1500, cacheRead: 0 } })], {
-      promptCaching: true,
-    });
+    const { server, adapter } = await setup(
+      [textReply("ok", { usage: { input: 5, cacheWrite: 1500, cacheRead: 0 } })],
+      {
+        promptCaching: true,
+      },
+    );
     const r = await collect(adapter.stream(sampleRequest(), signal()));
     expect(r.usage).toEqual({ inputTokens: 5, outputTokens: 7, cacheReadTokens: 0, cacheWriteTokens: 1500 });
     const body = server.requests[0]?.body as Body;
@@ -164,7 +175,10 @@ describe("anthropic errors", () => {
 
   it("retry-after as an HTTP date and retry-after-ms are both honoured", async () => {
     const date = new Date(Date.now() + 30_000).toUTCString();
-    const { adapter } = await setup([httpError(429, { retryAfter: date }), httpError(429, { retryAfterMs: 1250, retryAfter: "2" })]);
+    const { adapter } = await setup([
+      httpError(429, { retryAfter: date }),
+      httpError(429, { retryAfterMs: 1250, retryAfter: "2" }),
+    ]);
     const a = await collectError(adapter.stream(sampleRequest(), signal()));
     expect(a.retryAfterMs).toBeGreaterThan(25_000);
     expect(a.retryAfterMs).toBeLessThanOrEqual(30_000);

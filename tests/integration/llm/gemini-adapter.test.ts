@@ -28,7 +28,12 @@ afterEach(async () => {
 
 async function setup(script: Script, extra: Partial<AdapterOptions> = {}) {
   server = await startGeminiServer({ script, apiKey: "AIza-test-key" });
-  const adapter = createGeminiAdapter({ protocol: "gemini", baseUrl: server.baseUrl, apiKey: "AIza-test-key", ...extra });
+  const adapter = createGeminiAdapter({
+    protocol: "gemini",
+    baseUrl: server.baseUrl,
+    apiKey: "AIza-test-key",
+    ...extra,
+  });
   return { server, adapter };
 }
 
@@ -53,7 +58,10 @@ describe.each([true, false])("gemini tool round trip (stream=%s)", (stream) => {
     expect(first.calls[0]?.providerData).toEqual({ thoughtSignature: "sig-A==" });
     expect(first.calls[1]?.providerData).toBeUndefined();
     expect(first.calls[0]?.id).not.toBe(first.calls[1]?.id);
-    const next = followUpRequest(first, [{ text: "length must be > 0", isError: true }, { text: "preview ok", image: true }]);
+    const next = followUpRequest(first, [
+      { text: "length must be > 0", isError: true },
+      { text: "preview ok", image: true },
+    ]);
     expect((await collect(adapter.stream(next, signal()))).text).toBe("Done.");
 
     const body = server.requests[1]?.body as Body;
@@ -78,14 +86,23 @@ describe.each([true, false])("gemini tool round trip (stream=%s)", (stream) => {
   });
 
   it("keeps a text part's thoughtSignature (even on an empty part) and sends it back", async () => {
-    const { server, adapter } = await setup([textReply("Plan: a cube.", { textThoughtSignature: "sig-T" }), textReply("ok")], {
-      stream,
-    });
+    const { server, adapter } = await setup(
+      [textReply("Plan: a cube.", { textThoughtSignature: "sig-T" }), textReply("ok")],
+      {
+        stream,
+      },
+    );
     const first = await collect(adapter.stream(sampleRequest(), signal()));
     expect(first.text).toBe("Plan: a cube.");
-    expect(first.message?.content).toEqual([{ type: "text", text: "Plan: a cube.", providerData: { thoughtSignature: "sig-T" } }]);
+    expect(first.message?.content).toEqual([
+      { type: "text", text: "Plan: a cube.", providerData: { thoughtSignature: "sig-T" } },
+    ]);
     const base = sampleRequest();
-    const msgs = [...base.messages, first.message!, { role: "user" as const, content: [{ type: "text" as const, text: "go on" }] }];
+    const msgs = [
+      ...base.messages,
+      first.message!,
+      { role: "user" as const, content: [{ type: "text" as const, text: "go on" }] },
+    ];
     await collect(adapter.stream({ ...base, messages: msgs }, signal()));
     const body = server.requests[1]?.body as Body;
     expect(body.contents[1]).toEqual({ role: "model", parts: [{ text: "Plan: a cube.", thoughtSignature: "sig-T" }] });
@@ -107,16 +124,26 @@ describe("gemini request shape", () => {
   });
 
   it("echoes a Gemini-side call id in functionResponse when the model sent one", async () => {
-    const { server, adapter } = await setup([toolReply([{ name: "make_box", args: { length: 1 }, id: "fc-77" }]), textReply("ok")]);
+    const { server, adapter } = await setup([
+      toolReply([{ name: "make_box", args: { length: 1 }, id: "fc-77" }]),
+      textReply("ok"),
+    ]);
     const first = await collect(adapter.stream(sampleRequest(), signal()));
     await collect(adapter.stream(followUpRequest(first, [{ text: "made" }]), signal()));
     const body = server.requests[1]?.body as Body;
-    expect(body.contents[1]?.parts[0]).toEqual({ functionCall: { name: "make_box", args: { length: 1 }, id: "fc-77" } });
-    expect(body.contents[2]?.parts[0]).toEqual({ functionResponse: { name: "make_box", response: { output: "made" }, id: "fc-77" } });
+    expect(body.contents[1]?.parts[0]).toEqual({
+      functionCall: { name: "make_box", args: { length: 1 }, id: "fc-77" },
+    });
+    expect(body.contents[2]?.parts[0]).toEqual({
+      functionResponse: { name: "make_box", response: { output: "made" }, id: "fc-77" },
+    });
   });
 
   it("synthesises ids that stay unique across turns", async () => {
-    const { adapter } = await setup([toolReply([["make_box", { length: 1 }]]), toolReply([["make_box", { length: 2 }]])]);
+    const { adapter } = await setup([
+      toolReply([["make_box", { length: 1 }]]),
+      toolReply([["make_box", { length: 2 }]]),
+    ]);
     const a = await collect(adapter.stream(sampleRequest(), signal()));
     const b = await collect(adapter.stream(sampleRequest(), signal()));
     expect(a.calls[0]?.id).not.toBe(b.calls[0]?.id);

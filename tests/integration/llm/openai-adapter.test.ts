@@ -28,7 +28,12 @@ afterEach(async () => {
 
 async function setup(script: Script, extra: Partial<AdapterOptions> = {}, variant?: "openrouter") {
   server = await startOpenAiServer({ script, ...(variant ? { variant } : {}) });
-  const adapter = createOpenAiChatAdapter({ protocol: "openai-chat", baseUrl: server.baseUrl, apiKey: "sk-oa-test", ...extra });
+  const adapter = createOpenAiChatAdapter({
+    protocol: "openai-chat",
+    baseUrl: server.baseUrl,
+    apiKey: "sk-oa-test",
+    ...extra,
+  });
   return { server, adapter };
 }
 
@@ -47,7 +52,10 @@ describe.each([true, false])("openai tool round trip (stream=%s)", (stream) => {
       { stream },
     );
     const first = await collect(adapter.stream(sampleRequest(), signal()));
-    const next = followUpRequest(first, [{ text: "length must be > 0", isError: true }, { text: "preview ok", image: true }]);
+    const next = followUpRequest(first, [
+      { text: "length must be > 0", isError: true },
+      { text: "preview ok", image: true },
+    ]);
     await collect(adapter.stream(next, signal()));
     const [c0, c1] = first.calls;
     const messages = (server.requests[1]?.body as Body).messages;
@@ -75,7 +83,13 @@ describe.each([true, false])("openai tool round trip (stream=%s)", (stream) => {
   it("malformed argument JSON → tool call with parseError (never a throw), raw text echoed next turn", async () => {
     const raw = '{"length": 20, "width":';
     const { server, adapter } = await setup(
-      [toolReply([{ name: "make_box", rawArguments: raw }, { name: "render_preview", args: {} }]), textReply("ok")],
+      [
+        toolReply([
+          { name: "make_box", rawArguments: raw },
+          { name: "render_preview", args: {} },
+        ]),
+        textReply("ok"),
+      ],
       { stream },
     );
     const first = await collect(adapter.stream(sampleRequest(), signal()));
@@ -84,8 +98,12 @@ describe.each([true, false])("openai tool round trip (stream=%s)", (stream) => {
     expect(first.calls[0]?.parseError).toMatch(/JSON/);
     expect(first.calls[1]).toMatchObject({ name: "render_preview", arguments: {} });
     expect(first.calls[1]?.parseError).toBeUndefined();
-    await collect(adapter.stream(followUpRequest(first, [{ text: first.calls[0]?.parseError ?? "", isError: true }]), signal()));
-    const assistant = (server.requests[1]?.body as Body).messages[2] as { tool_calls: Array<{ function: { arguments: string } }> };
+    await collect(
+      adapter.stream(followUpRequest(first, [{ text: first.calls[0]?.parseError ?? "", isError: true }]), signal()),
+    );
+    const assistant = (server.requests[1]?.body as Body).messages[2] as {
+      tool_calls: Array<{ function: { arguments: string } }>;
+    };
     expect(assistant.tool_calls[0]?.function.arguments).toBe(raw);
   });
 });
@@ -157,7 +175,14 @@ describe("openai errors", () => {
   it("429 insufficient_quota is not retryable (waiting does not refill credit)", async () => {
     const { adapter } = await setup([
       httpError(429, {
-        body: { error: { message: "You exceeded your current quota", type: "insufficient_quota", param: null, code: "insufficient_quota" } },
+        body: {
+          error: {
+            message: "You exceeded your current quota",
+            type: "insufficient_quota",
+            param: null,
+            code: "insufficient_quota",
+          },
+        },
       }),
     ]);
     const err = await collectError(adapter.stream(sampleRequest(), signal()));

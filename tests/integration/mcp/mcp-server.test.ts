@@ -5,10 +5,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseDesignRecord } from "../../../src/agent/design-record.js";
+import { parseDesignRecord } from "../../../src/record/design-record.js";
 import type { RunReport } from "../../../src/agent/report.js";
 import { createRegistry } from "../../../src/tools/catalog.js";
-import { buildCli, type CliHarness } from "../build/cli-harness.js";
+import { buildCli, type CliHarness } from "../../helpers/cli-harness.js";
 import { freecadCmd } from "../../helpers/cad.js";
 
 /**
@@ -28,11 +28,9 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
-/** The built CLI entry (buildCli compiles into <tmp>/pkg/dist). */
+/** The built CLI entry (compiled once for the test run). */
 function mainJs(): string {
-  const main = path.join(cli.tmp, "pkg", "dist", "cli", "main.js");
-  expect(existsSync(main), "buildCli layout changed: no compiled main.js").toBe(true);
-  return main;
+  return cli.main;
 }
 
 async function connect(args: string[]): Promise<{ client: Client; stderr: () => string }> {

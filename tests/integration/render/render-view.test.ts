@@ -5,7 +5,7 @@ import { writePreview } from "../../../src/agent/preview.js";
 import { PART_COLORS } from "../../../src/cad/render/render-parts.js";
 import type { ImagePart } from "../../../src/llm/types.js";
 import { type CadHarness, startCad } from "../../helpers/cad.js";
-import { decodePng, type DecodedPng, pixelBbox } from "../../unit/render/decode-png.js";
+import { decodePng, type DecodedPng, pixelBbox } from "../../helpers/decode-png.js";
 
 /**
  * render_view against a real FreeCAD worker. Pictures are judged by pixels: the first part's
@@ -31,13 +31,16 @@ afterAll(async () => {
 
 const [BR, BG, BB] = PART_COLORS[0]!;
 /** A pixel of the first part's colour under any lighting (edges blended in keep the ratios). */
-const isPart = (r: number, g: number, b: number): boolean => b > 70 && Math.abs(r / b - BR / BB) < 0.07 && Math.abs(g / b - BG / BB) < 0.07;
+const isPart = (r: number, g: number, b: number): boolean =>
+  b > 70 && Math.abs(r / b - BR / BB) < 0.07 && Math.abs(g / b - BG / BB) < 0.07;
 const isWhite = (img: DecodedPng, x: number, y: number): boolean => {
   const i = (y * img.width + x) * img.channels;
   return img.data[i] === 255 && img.data[i + 1] === 255 && img.data[i + 2] === 255;
 };
 
-async function render(input: Record<string, unknown>): Promise<{ result: Record<string, unknown>; png: DecodedPng; image: ImagePart }> {
+async function render(
+  input: Record<string, unknown>,
+): Promise<{ result: Record<string, unknown>; png: DecodedPng; image: ImagePart }> {
   const o = await h.tryTool("render_view", input);
   if (!o.ok) throw new Error(`render_view failed: ${o.error?.message}`);
   const image = o.content.find((c): c is ImagePart => c.type === "image");
@@ -75,7 +78,14 @@ describe("render_view", () => {
     const px = (x: number): number => Math.round(b.x0 + ((x - 100) / 60) * (b.x1 - b.x0));
     const py = (y: number): number => Math.round(b.y1 - (y / 40) * (b.y1 - b.y0));
     for (const hx of [115, 145]) {
-      for (const [dx, dy] of [[0, 0], [3, 0], [-3, 0], [0, 3], [0, -3]] as const) expect(isWhite(top.png, px(hx) + dx, py(20) + dy)).toBe(true);
+      for (const [dx, dy] of [
+        [0, 0],
+        [3, 0],
+        [-3, 0],
+        [0, 3],
+        [0, -3],
+      ] as const)
+        expect(isWhite(top.png, px(hx) + dx, py(20) + dy)).toBe(true);
     }
     expect(isPart(...rgb(top.png, px(130), py(20)))).toBe(true); // between the holes: material
 
@@ -90,7 +100,8 @@ describe("render_view", () => {
     const { result, png } = await render({ view: "top" });
     expect(result.objects).toEqual(["block", "plate", "ring"]);
     const second = PART_COLORS[1]!;
-    const near = (c: readonly number[]) => (r: number, g: number, b: number) => b > 40 && Math.abs(r / b - c[0]! / c[2]!) < 0.07 && Math.abs(g / b - c[1]! / c[2]!) < 0.07;
+    const near = (c: readonly number[]) => (r: number, g: number, b: number) =>
+      b > 40 && Math.abs(r / b - c[0]! / c[2]!) < 0.07 && Math.abs(g / b - c[1]! / c[2]!) < 0.07;
     expect(pixelBbox(png, near(second))?.count ?? 0).toBeGreaterThan(1000);
   });
 
@@ -126,7 +137,12 @@ describe("writePreview", () => {
     const sheet = decodePng(readFileSync(path.join(h.outDir, sheetRel)));
     expect([sheet.width, sheet.height]).toEqual([1200, 900]);
     // Part pixels in all four quadrants.
-    for (const [qx, qy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+    for (const [qx, qy] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ] as const) {
       const quad = { ...sheet, width: 600, height: 450, data: crop(sheet, qx * 600, qy * 450, 600, 450) };
       expect(pixelBbox(quad, isPart)?.count ?? 0).toBeGreaterThan(500);
     }
@@ -142,7 +158,11 @@ function rgb(img: DecodedPng, x: number, y: number): [number, number, number] {
 
 function crop(img: DecodedPng, x0: number, y0: number, w: number, hgt: number): Uint8Array {
   const out = new Uint8Array(w * hgt * img.channels);
-  for (let y = 0; y < hgt; y++) out.set(img.data.subarray(((y0 + y) * img.width + x0) * img.channels, ((y0 + y) * img.width + x0 + w) * img.channels), y * w * img.channels);
+  for (let y = 0; y < hgt; y++)
+    out.set(
+      img.data.subarray(((y0 + y) * img.width + x0) * img.channels, ((y0 + y) * img.width + x0 + w) * img.channels),
+      y * w * img.channels,
+    );
   return out;
 }
 

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { CostMeter } from "../../../src/agent/budget.js";
-import { Redactor } from "../../../src/agent/redact.js";
+import { Redactor } from "../../../src/util/redact.js";
 import { canonical, RepeatGuard } from "../../../src/agent/repeat-guard.js";
 import { toolFigures } from "../../../src/agent/events.js";
 
 const price = { id: "m", input: 3, output: 15, cacheRead: 0.3, vision: true };
-const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 });
+const usage = (inputTokens: number, outputTokens: number) => ({
+  inputTokens,
+  outputTokens,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+});
 
 describe("CostMeter", () => {
   it("sums usage and prices it; unknown prices give null, never a guess", () => {
@@ -102,7 +107,17 @@ describe("RepeatGuard", () => {
 
 describe("toolFigures", () => {
   it("picks the key numbers of a tool result", () => {
-    expect(toolFigures({ name: "p", volume: 12, bbox: { min: [0, 0, 0], max: [1, 2, 3] }, valid: true, solids: 1, warnings: ["cut removed nothing"], extra: 1 })).toEqual({
+    expect(
+      toolFigures({
+        name: "p",
+        volume: 12,
+        bbox: { min: [0, 0, 0], max: [1, 2, 3] },
+        valid: true,
+        solids: 1,
+        warnings: ["cut removed nothing"],
+        extra: 1,
+      }),
+    ).toEqual({
       name: "p",
       volume: 12,
       bbox: { min: [0, 0, 0], max: [1, 2, 3] },

@@ -41,8 +41,15 @@ function fakeAdapter(turns: FakeTurn[]): ProtocolAdapter & { requests: ChatReque
       const calls = (turn.calls ?? []).map((c, i) => toCall(c, i, n));
       if (turn.text) yield { type: "text-delta", text: turn.text };
       for (const call of calls) yield { type: "tool-call", call };
-      yield { type: "usage", usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, ...turn.usage } };
-      yield { type: "finish", reason: calls.length ? "tool_calls" : "stop", message: { role: "assistant", content: turn.text ? [{ type: "text", text: turn.text }] : [], toolCalls: calls } };
+      yield {
+        type: "usage",
+        usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, ...turn.usage },
+      };
+      yield {
+        type: "finish",
+        reason: calls.length ? "tool_calls" : "stop",
+        message: { role: "assistant", content: turn.text ? [{ type: "text", text: turn.text }] : [], toolCalls: calls },
+      };
     },
   };
 }
@@ -89,7 +96,13 @@ function harness(opts: { fatalOn?: string } = {}): Harness {
   return { executed, saved: [], registry: new ToolRegistry([make, look, finish]) };
 }
 
-const prompts: AgentPrompts = { system: "SYSTEM", brief: (b) => `BRIEF: ${b}`, finishNow: "FINISH NOW", continue: "CONTINUE", review: "REVIEW" };
+const prompts: AgentPrompts = {
+  system: "SYSTEM",
+  brief: (b) => `BRIEF: ${b}`,
+  finishNow: "FINISH NOW",
+  continue: "CONTINUE",
+  review: "REVIEW",
+};
 
 async function run(turns: FakeTurn[], over: Partial<LoopOptions> = {}, h: Harness = harness()) {
   const adapter = fakeAdapter(turns);
@@ -131,10 +144,24 @@ const types = (events: AgentEvent[]) => events.map((e) => e.type);
 describe("agent loop", () => {
   it("runs parallel calls in order, sends results back in call order, ends on finish", async () => {
     const { result, events, adapter, h } = await run([
-      { text: "Plan.", calls: [["make", { name: "a", size: 2 }], ["look", {}], ["make", { name: "b", size: 3 }]] },
+      {
+        text: "Plan.",
+        calls: [
+          ["make", { name: "a", size: 2 }],
+          ["look", {}],
+          ["make", { name: "b", size: 3 }],
+        ],
+      },
       { calls: [["finish", { parts: ["b"], summary: "done" }]] },
     ]);
-    expect(result).toMatchObject({ stopReason: "finished", turns: 2, toolCalls: 4, toolErrors: 0, finish: { parts: ["b"], summary: "done" }, lastText: "Plan." });
+    expect(result).toMatchObject({
+      stopReason: "finished",
+      turns: 2,
+      toolCalls: 4,
+      toolErrors: 0,
+      finish: { parts: ["b"], summary: "done" },
+      lastText: "Plan.",
+    });
     expect(h.executed).toEqual(["make:a", "look", "make:b", "finish"]);
     expect(h.saved).toEqual(["make:true", "look:true", "make:true", "finish:true"]);
     const second = adapter.requests[1];
@@ -149,14 +176,34 @@ describe("agent loop", () => {
       ["c1_2", "make", false],
     ]);
     expect(tool.results[2]?.content[0]).toEqual({ type: "text", text: '{"name":"b","volume":27}' });
-    expect(types(events)).toEqual(["turn-start", "text-delta", "usage", "turn-end", "tool-call", "tool-result", "tool-call", "tool-result", "tool-call", "tool-result", "turn-start", "usage", "turn-end", "tool-call", "tool-result"]);
+    expect(types(events)).toEqual([
+      "turn-start",
+      "text-delta",
+      "usage",
+      "turn-end",
+      "tool-call",
+      "tool-result",
+      "tool-call",
+      "tool-result",
+      "tool-call",
+      "tool-result",
+      "turn-start",
+      "usage",
+      "turn-end",
+      "tool-call",
+      "tool-result",
+    ]);
     const res = events.find((e) => e.type === "tool-result" && e.name === "make");
     expect(res).toMatchObject({ ok: true, figures: { name: "a", volume: 8 } });
   });
 
   it("a stream that fails after delivering tool calls is retried and its calls never run", async () => {
     const { result, events, adapter, h } = await run([
-      { fail: new ProviderError("network", "socket reset"), afterText: "Making a", afterCalls: [["make", { name: "a", size: 2 }]] },
+      {
+        fail: new ProviderError("network", "socket reset"),
+        afterText: "Making a",
+        afterCalls: [["make", { name: "a", size: 2 }]],
+      },
       { fail: new ProviderError("rate_limit", "slow down", { status: 429, retryAfterMs: 1000 }) },
       { calls: [["make", { name: "a", size: 2 }]] },
       { calls: [["finish", { parts: ["a"], summary: "s" }]] },
@@ -177,7 +224,13 @@ describe("agent loop", () => {
   });
 
   it("malformed, unknown and wrongly typed calls become tool errors with hints; the loop goes on", async () => {
-    const bad: ToolCall = { id: "x", name: "make", arguments: undefined, rawArguments: '{"name": ', parseError: "Unexpected end of JSON input" };
+    const bad: ToolCall = {
+      id: "x",
+      name: "make",
+      arguments: undefined,
+      rawArguments: '{"name": ',
+      parseError: "Unexpected end of JSON input",
+    };
     const { result, adapter, h } = await run([
       { calls: [bad, ["gear", { teeth: 3 }], ["make", { name: "a", size: "big" }]] },
       { calls: [["finish", { parts: ["a"], summary: "s" }]] },
@@ -195,20 +248,33 @@ describe("agent loop", () => {
 
   it("the last allowed turn carries the finish-now notice; then the run stops at max turns", async () => {
     const { result, events, adapter } = await run(
-      [{ calls: [["make", { name: "a", size: 1 }]] }, { calls: [["make", { name: "b", size: 1 }]] }, { calls: [["look", {}]] }],
+      [
+        { calls: [["make", { name: "a", size: 1 }]] },
+        { calls: [["make", { name: "b", size: 1 }]] },
+        { calls: [["look", {}]] },
+      ],
       { maxTurns: 2 },
     );
     expect(result).toMatchObject({ stopReason: "max-turns", turns: 2 });
     expect(adapter.requests).toHaveLength(2);
     expect(JSON.stringify(adapter.requests[0]?.messages)).not.toContain("FINISH NOW");
-    expect(adapter.requests[1]?.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "FINISH NOW" }] });
-    expect(events.filter((e) => e.type === "turn-start").map((e) => e.type === "turn-start" && e.final)).toEqual([false, true]);
+    expect(adapter.requests[1]?.messages.at(-1)).toEqual({
+      role: "user",
+      content: [{ type: "text", text: "FINISH NOW" }],
+    });
+    expect(events.filter((e) => e.type === "turn-start").map((e) => e.type === "turn-start" && e.final)).toEqual([
+      false,
+      true,
+    ]);
   });
 
   it("a model that stops talking is reminded once, then counted as giving up", async () => {
     const { result, adapter } = await run([{ text: "Which material?" }, { text: "I cannot." }]);
     expect(result).toMatchObject({ stopReason: "gave-up", turns: 2, lastText: "I cannot." });
-    expect(adapter.requests[1]?.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "CONTINUE" }] });
+    expect(adapter.requests[1]?.messages.at(-1)).toEqual({
+      role: "user",
+      content: [{ type: "text", text: "CONTINUE" }],
+    });
   });
 
   it("three identical calls in a row stop the loop before the third runs", async () => {
@@ -220,7 +286,10 @@ describe("agent loop", () => {
 
   it("stops before a request the budget cannot pay for", async () => {
     const price = { id: "m", input: 10, output: 10, vision: true };
-    const { result, adapter } = await run([{ calls: [["look", {}]], usage: { inputTokens: 50_000 } }, { calls: [["look", {}]] }], { meter: new CostMeter(price, 0.6) });
+    const { result, adapter } = await run(
+      [{ calls: [["look", {}]], usage: { inputTokens: 50_000 } }, { calls: [["look", {}]] }],
+      { meter: new CostMeter(price, 0.6) },
+    );
     // Turn 1 costs $0.5001; turn 2 would cost about as much again.
     expect(result.stopReason).toBe("budget");
     expect(adapter.requests).toHaveLength(1);
@@ -254,17 +323,33 @@ describe("agent loop", () => {
 });
 
 describe("the review turn at the first finish", () => {
-  const hook = (calls: string[][]): ReviewHook => async (parts, turn) => {
-    calls.push([...parts]);
-    return { content: [{ type: "text", text: `REVIEW OF ${parts.join(",")}` }, { type: "image", mediaType: "image/png", data: "AAAA" }], summary: { ...NO_REVIEW, outcome: "accepted", turn, ok: true, image: true } };
-  };
+  const hook =
+    (calls: string[][]): ReviewHook =>
+    async (parts, turn) => {
+      calls.push([...parts]);
+      return {
+        content: [
+          { type: "text", text: `REVIEW OF ${parts.join(",")}` },
+          { type: "image", mediaType: "image/png", data: "AAAA" },
+        ],
+        summary: { ...NO_REVIEW, outcome: "accepted", turn, ok: true, image: true },
+      };
+    };
   const finish = (parts: string[]): FakeTurn => ({ calls: [["finish", { parts, summary: "s" }]] });
 
   it("adds the review to the finish result; a second finish ends the run as confirmed", async () => {
     const seen: string[][] = [];
-    const { result, adapter, events } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], { review: hook(seen) });
+    const { result, adapter, events } = await run(
+      [{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])],
+      { review: hook(seen) },
+    );
     expect(seen).toEqual([["a"]]);
-    expect(result).toMatchObject({ stopReason: "finished", turns: 3, finish: { parts: ["a"] }, review: { outcome: "confirmed", turn: 2, changes: 0 } });
+    expect(result).toMatchObject({
+      stopReason: "finished",
+      turns: 3,
+      finish: { parts: ["a"] },
+      review: { outcome: "confirmed", turn: 2, changes: 0 },
+    });
     const tool = adapter.requests[2]?.messages.at(-1);
     expect(tool?.role).toBe("tool");
     const content = tool?.role === "tool" ? tool.results[0]?.content : [];
@@ -273,7 +358,10 @@ describe("the review turn at the first finish", () => {
   });
 
   it("text-only models get a note instead of the image", async () => {
-    const { adapter } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], { review: hook([]), vision: false });
+    const { adapter } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], {
+      review: hook([]),
+      vision: false,
+    });
     const tool = adapter.requests[2]?.messages.at(-1);
     const content = tool?.role === "tool" ? (tool.results[0]?.content ?? []) : [];
     expect(content.some((c) => c.type === "image")).toBe(false);
@@ -281,20 +369,42 @@ describe("the review turn at the first finish", () => {
   });
 
   it("changes during the review make it revised, and the second finish is the deliverable", async () => {
-    const { result, h } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { calls: [["make", { name: "b", size: 3 }]] }, finish(["b"])], { review: hook([]) });
+    const { result, h } = await run(
+      [
+        { calls: [["make", { name: "a", size: 2 }]] },
+        finish(["a"]),
+        { calls: [["make", { name: "b", size: 3 }]] },
+        finish(["b"]),
+      ],
+      { review: hook([]) },
+    );
     expect(h.executed).toEqual(["make:a", "finish", "make:b", "finish"]);
-    expect(result).toMatchObject({ stopReason: "finished", finish: { parts: ["b"] }, review: { outcome: "revised", changes: 1 } });
+    expect(result).toMatchObject({
+      stopReason: "finished",
+      finish: { parts: ["b"] },
+      review: { outcome: "revised", changes: 1 },
+    });
   });
 
   it("a provider failure on the review turn keeps the reviewed finish (nothing delivered is lost)", async () => {
     const fail = new ProviderError("auth", "key revoked", { status: 401 });
-    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { fail }], { review: hook([]) });
-    expect(result).toMatchObject({ stopReason: "finished", error: null, finish: { parts: ["a"] }, review: { outcome: "accepted" } });
+    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { fail }], {
+      review: hook([]),
+    });
+    expect(result).toMatchObject({
+      stopReason: "finished",
+      error: null,
+      finish: { parts: ["a"] },
+      review: { outcome: "accepted" },
+    });
     expect(result.review.error).toContain("provider-error");
   });
 
   it("the turn limit during the review keeps the reviewed finish", async () => {
-    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { calls: [["look", {}]] }], { review: hook([]), maxTurns: 3 });
+    const { result } = await run(
+      [{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), { calls: [["look", {}]] }],
+      { review: hook([]), maxTurns: 3 },
+    );
     expect(result).toMatchObject({ stopReason: "finished", finish: { parts: ["a"] }, review: { outcome: "accepted" } });
     expect(result.review.error).toContain("max-turns");
   });
@@ -303,9 +413,15 @@ describe("the review turn at the first finish", () => {
     const broken: ReviewHook = async () => {
       throw new Error("render exploded");
     };
-    const { result, adapter } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"])], { review: broken });
+    const { result, adapter } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"])], {
+      review: broken,
+    });
     expect(adapter.requests).toHaveLength(2);
-    expect(result).toMatchObject({ stopReason: "finished", finish: { parts: ["a"] }, review: { outcome: "failed", turn: 2, error: "render exploded" } });
+    expect(result).toMatchObject({
+      stopReason: "finished",
+      finish: { parts: ["a"] },
+      review: { outcome: "failed", turn: 2, error: "render exploded" },
+    });
   });
 
   it("an interrupt during the review is an interrupt, not a delivery", async () => {
@@ -314,9 +430,11 @@ describe("the review turn at the first finish", () => {
       ac.abort();
       return { content: [], summary: { ...NO_REVIEW, outcome: "accepted", turn } };
     };
-    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], { review: interrupting, signal: ac.signal });
+    const { result } = await run([{ calls: [["make", { name: "a", size: 2 }]] }, finish(["a"]), finish(["a"])], {
+      review: interrupting,
+      signal: ac.signal,
+    });
     expect(result.stopReason).toBe("interrupted");
     expect(result.finish).toBeNull();
   });
 });
-

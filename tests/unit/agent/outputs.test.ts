@@ -26,9 +26,20 @@ describe("outputs", () => {
 
   it("maps parts to status and exit code", () => {
     expect(runOutcome([part()])).toEqual({ status: "success", exitCode: 0, error: null });
-    expect(runOutcome([part({ valid: false })])).toMatchObject({ status: "failed", exitCode: 1, error: "part 'p' is not a valid solid" });
+    expect(runOutcome([part({ valid: false })])).toMatchObject({
+      status: "failed",
+      exitCode: 1,
+      error: "part 'p' is not a valid solid",
+    });
     expect(runOutcome([])).toMatchObject({ exitCode: 1, error: "no final parts" });
-    expect(runOutcome([part()], "step 3 (fillet): too big")).toMatchObject({ status: "failed", exitCode: 1, error: "step 3 (fillet): too big" });
-    expect(partProblems([part({ solids: 0 }), part({ name: "q", volume: 0 })])).toEqual(["part 'p' has no solid", "part 'q' has no volume"]);
+    expect(runOutcome([part()], "step 3 (fillet): too big")).toMatchObject({
+      status: "failed",
+      exitCode: 1,
+      error: "step 3 (fillet): too big",
+    });
+    expect(partProblems([part({ solids: 0 }), part({ name: "q", volume: 0 })])).toEqual([
+      "part 'p' has no solid",
+      "part 'q' has no volume",
+    ]);
   });
 });

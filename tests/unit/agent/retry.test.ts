@@ -1,14 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, retryPolicyFromEnv, streamWithRetry, type RetryNotice } from "../../../src/agent/retry.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  retryDelayMs,
+  retryPolicyFromEnv,
+  streamWithRetry,
+  type RetryNotice,
+} from "../../../src/agent/retry.js";
 import { ProviderError, type ProviderErrorKind } from "../../../src/llm/types.js";
 
-const err = (kind: ProviderErrorKind, retryAfterMs?: number): ProviderError => new ProviderError(kind, `${kind} failure`, retryAfterMs !== undefined ? { retryAfterMs } : {});
+const err = (kind: ProviderErrorKind, retryAfterMs?: number): ProviderError =>
+  new ProviderError(kind, `${kind} failure`, retryAfterMs !== undefined ? { retryAfterMs } : {});
 const noJitter = { ...DEFAULT_RETRY_POLICY, jitter: 0 };
 
 describe("retry policy", () => {
   it("retries rate limits, overload, server and network errors; never auth, bad requests, aborts", () => {
     for (const k of ["rate_limit", "overloaded", "server", "network"] as const) expect(isRetryable(err(k))).toBe(true);
-    for (const k of ["auth", "bad_request", "not_found", "aborted", "other"] as const) expect(isRetryable(err(k))).toBe(false);
+    for (const k of ["auth", "bad_request", "not_found", "aborted", "other"] as const)
+      expect(isRetryable(err(k))).toBe(false);
     expect(isRetryable(new Error("plain"))).toBe(false);
   });
 
@@ -36,8 +45,17 @@ describe("retry policy", () => {
   });
 
   it("reads its knobs from the environment and ignores nonsense", () => {
-    expect(retryPolicyFromEnv({ CADAGENT_RETRY_SCALE: "0.01", CADAGENT_RETRY_BASE_MS: "100", CADAGENT_RETRY_MAX_MS: "400", CADAGENT_RETRY_ATTEMPTS: "3" })).toMatchObject({ scale: 0.01, baseMs: 100, maxMs: 400, maxAttempts: 3 });
-    expect(retryPolicyFromEnv({ CADAGENT_RETRY_SCALE: "fast", CADAGENT_RETRY_ATTEMPTS: "0" })).toEqual(DEFAULT_RETRY_POLICY);
+    expect(
+      retryPolicyFromEnv({
+        CADAGENT_RETRY_SCALE: "0.01",
+        CADAGENT_RETRY_BASE_MS: "100",
+        CADAGENT_RETRY_MAX_MS: "400",
+        CADAGENT_RETRY_ATTEMPTS: "3",
+      }),
+    ).toMatchObject({ scale: 0.01, baseMs: 100, maxMs: 400, maxAttempts: 3 });
+    expect(retryPolicyFromEnv({ CADAGENT_RETRY_SCALE: "fast", CADAGENT_RETRY_ATTEMPTS: "0" })).toEqual(
+      DEFAULT_RETRY_POLICY,
+    );
   });
 });
 
@@ -60,8 +78,17 @@ describe("streamWithRetry", () => {
       if (opened < 3) throw err(opened === 1 ? "rate_limit" : "network", opened === 1 ? 3000 : undefined);
       yield "done";
     }
-    const events = await drain(streamWithRetry(open, { policy: noJitter, signal: new AbortController().signal, sleep }));
-    expect(events.map((e) => (typeof e === "string" ? e : `retry${e.attempt}:${e.delayMs}`))).toEqual(["a1", "retry1:3000", "a2", "retry2:4000", "a3", "done"]);
+    const events = await drain(
+      streamWithRetry(open, { policy: noJitter, signal: new AbortController().signal, sleep }),
+    );
+    expect(events.map((e) => (typeof e === "string" ? e : `retry${e.attempt}:${e.delayMs}`))).toEqual([
+      "a1",
+      "retry1:3000",
+      "a2",
+      "retry2:4000",
+      "a3",
+      "done",
+    ]);
     expect(sleeps).toEqual([3000, 4000]);
   });
 
@@ -73,11 +100,17 @@ describe("streamWithRetry", () => {
         yield* [];
         throw err(kind);
       };
-    await expect(drain(streamWithRetry(failing("auth"), { policy: noJitter, signal: new AbortController().signal, sleep }))).rejects.toMatchObject({ kind: "auth" });
+    await expect(
+      drain(streamWithRetry(failing("auth"), { policy: noJitter, signal: new AbortController().signal, sleep })),
+    ).rejects.toMatchObject({ kind: "auth" });
     expect(calls).toBe(1);
     calls = 0;
     const notices: RetryNotice[] = [];
-    const gen = streamWithRetry(failing("overloaded"), { policy: { ...noJitter, maxAttempts: 4 }, signal: new AbortController().signal, sleep });
+    const gen = streamWithRetry(failing("overloaded"), {
+      policy: { ...noJitter, maxAttempts: 4 },
+      signal: new AbortController().signal,
+      sleep,
+    });
     await expect(
       (async () => {
         for await (const e of gen) if (typeof e !== "string") notices.push(e);

@@ -1,13 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { gatedAdapter } from "../../../src/agent/batch/gated-adapter.js";
+import { gatedAdapter } from "../../../src/batch/gated-adapter.js";
 import { ProviderGate } from "../../../src/agent/provider-gate.js";
 import { DEFAULT_RETRY_POLICY } from "../../../src/agent/retry.js";
 import { createAdapter } from "../../../src/llm/create-adapter.js";
 import { ProviderError, type ChatRequest, type ProtocolAdapter, type StreamEvent } from "../../../src/llm/types.js";
 import { httpError, startOpenAiServer, textReply } from "../../helpers/wire/index.js";
 
-const request: ChatRequest = { model: "m", system: "s", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }], tools: [], maxTokens: 10 };
-const finish: StreamEvent = { type: "finish", reason: "stop", message: { role: "assistant", content: [{ type: "text", text: "ok" }], toolCalls: [] } };
+const request: ChatRequest = {
+  model: "m",
+  system: "s",
+  messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+  tools: [],
+  maxTokens: 10,
+};
+const finish: StreamEvent = {
+  type: "finish",
+  reason: "stop",
+  message: { role: "assistant", content: [{ type: "text", text: "ok" }], toolCalls: [] },
+};
 
 /** An adapter that fails with `errors` in turn, then answers; it records when each request started. */
 function fakeAdapter(errors: (ProviderError | undefined)[], starts: number[]): ProtocolAdapter {
@@ -37,7 +47,12 @@ describe("gatedAdapter", () => {
     const startsA: number[] = [];
     const startsB: number[] = [];
     const startsC: number[] = [];
-    const a = gatedAdapter(fakeAdapter([new ProviderError("rate_limit", "429", { status: 429, retryAfterMs: 300 })], startsA), gate, "openai", { policy: { ...DEFAULT_RETRY_POLICY, baseMs: 10 } });
+    const a = gatedAdapter(
+      fakeAdapter([new ProviderError("rate_limit", "429", { status: 429, retryAfterMs: 300 })], startsA),
+      gate,
+      "openai",
+      { policy: { ...DEFAULT_RETRY_POLICY, baseMs: 10 } },
+    );
     const b = gatedAdapter(fakeAdapter([], startsB), gate, "openai");
     const c = gatedAdapter(fakeAdapter([], startsC), gate, "anthropic");
 
@@ -56,19 +71,36 @@ describe("gatedAdapter", () => {
     const gate = new ProviderGate();
     const policy = { ...DEFAULT_RETRY_POLICY, baseMs: 200, jitter: 0 };
     const starts: number[] = [];
-    const auth = gatedAdapter(fakeAdapter([new ProviderError("auth", "401", { status: 401 })], starts), gate, "p", { policy });
+    const auth = gatedAdapter(fakeAdapter([new ProviderError("auth", "401", { status: 401 })], starts), gate, "p", {
+      policy,
+    });
     await expect(drain(auth.stream(request, signal))).rejects.toMatchObject({ kind: "auth" });
     expect(gate.delayFor("p")).toBe(0);
-    const bad = gatedAdapter(fakeAdapter([new ProviderError("bad_request", "400", { status: 400 })], starts), gate, "p", { policy });
+    const bad = gatedAdapter(
+      fakeAdapter([new ProviderError("bad_request", "400", { status: 400 })], starts),
+      gate,
+      "p",
+      { policy },
+    );
     await expect(drain(bad.stream(request, signal))).rejects.toMatchObject({ kind: "bad_request" });
     expect(gate.delayFor("p")).toBe(0);
     // No retry-after: the policy's first back-off (200 ms here, scaled as the loop scales it).
-    const over = gatedAdapter(fakeAdapter([new ProviderError("overloaded", "529", { status: 529 })], starts), gate, "p", { policy });
+    const over = gatedAdapter(
+      fakeAdapter([new ProviderError("overloaded", "529", { status: 529 })], starts),
+      gate,
+      "p",
+      { policy },
+    );
     await expect(drain(over.stream(request, signal))).rejects.toMatchObject({ kind: "overloaded" });
     expect(gate.delayFor("p")).toBeGreaterThan(150);
     expect(gate.delayFor("p")).toBeLessThanOrEqual(200);
     const scaled = new ProviderGate();
-    const tiny = gatedAdapter(fakeAdapter([new ProviderError("rate_limit", "429", { retryAfterMs: 5000 })], starts), scaled, "p", { policy: { ...policy, scale: 0.001 } });
+    const tiny = gatedAdapter(
+      fakeAdapter([new ProviderError("rate_limit", "429", { retryAfterMs: 5000 })], starts),
+      scaled,
+      "p",
+      { policy: { ...policy, scale: 0.001 } },
+    );
     await expect(drain(tiny.stream(request, signal))).rejects.toMatchObject({ kind: "rate_limit" });
     expect(scaled.delayFor("p")).toBeLessThanOrEqual(5);
   });
@@ -102,8 +134,17 @@ describe("gatedAdapter", () => {
     });
     try {
       const gate = new ProviderGate();
-      const make = (): ProtocolAdapter => gatedAdapter(createAdapter({ protocol: "openai-chat", baseUrl: server.baseUrl, apiKey: "sk-test", stream: true }), gate, "openai", { policy: { ...DEFAULT_RETRY_POLICY, baseMs: 10 } });
-      const ask = (text: string): ChatRequest => ({ ...request, messages: [{ role: "user", content: [{ type: "text", text }] }] });
+      const make = (): ProtocolAdapter =>
+        gatedAdapter(
+          createAdapter({ protocol: "openai-chat", baseUrl: server.baseUrl, apiKey: "sk-test", stream: true }),
+          gate,
+          "openai",
+          { policy: { ...DEFAULT_RETRY_POLICY, baseMs: 10 } },
+        );
+      const ask = (text: string): ChatRequest => ({
+        ...request,
+        messages: [{ role: "user", content: [{ type: "text", text }] }],
+      });
       const a = make();
       const b = make();
       const err = await drain(a.stream(ask("job-a"), signal)).catch((e: unknown) => e);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadJobs, parseShard, shardJobs, type BatchJob } from "../../../src/agent/batch/jobs.js";
+import { loadJobs, parseShard, shardJobs, type BatchJob } from "../../../src/batch/jobs.js";
 
 function tmpFile(name: string, text: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "cadagent-jobs-"));
@@ -15,7 +15,9 @@ describe("loadJobs", () => {
   it("reads briefs and design records, resolving design paths against the jobs file", () => {
     const f = tmpFile(
       "jobs.jsonl",
-      ['{"id":"a","brief":"a plate"}', "", "# comment", '{"id":"b","design":"rec/b.cad.json","set":{"width":50}}'].join("\n"),
+      ['{"id":"a","brief":"a plate"}', "", "# comment", '{"id":"b","design":"rec/b.cad.json","set":{"width":50}}'].join(
+        "\n",
+      ),
     );
     const jobs = loadJobs(f);
     expect(jobs.map((j) => [j.id, j.kind])).toEqual([
@@ -47,7 +49,12 @@ describe("loadJobs", () => {
 });
 
 describe("sharding", () => {
-  const jobs: BatchJob[] = Array.from({ length: 97 }, (_, i) => ({ id: `job-${i}`, brief: "x", kind: "brief" as const, where: `jobs.jsonl:${i + 1}` }));
+  const jobs: BatchJob[] = Array.from({ length: 97 }, (_, i) => ({
+    id: `job-${i}`,
+    brief: "x",
+    kind: "brief" as const,
+    where: `jobs.jsonl:${i + 1}`,
+  }));
 
   it("partitions every job into exactly one shard, deterministically", () => {
     for (const n of [1, 2, 3, 7]) {
@@ -58,7 +65,9 @@ describe("sharding", () => {
       expect(seen.size).toBe(jobs.length);
       expect([...seen.values()].every((c) => c === 1)).toBe(true);
     }
-    expect(shardJobs(jobs, { index: 2, count: 3 })).toEqual(shardJobs([...jobs].reverse(), { index: 2, count: 3 }).reverse());
+    expect(shardJobs(jobs, { index: 2, count: 3 })).toEqual(
+      shardJobs([...jobs].reverse(), { index: 2, count: 3 }).reverse(),
+    );
   });
 
   it("parses i/n and rejects nonsense", () => {
@@ -83,7 +92,12 @@ describe("job fields", () => {
 
 describe("sharding many jobs", () => {
   it("covers 2000 ids exactly once for every n up to 16, with shards of similar size", () => {
-    const many: BatchJob[] = Array.from({ length: 2000 }, (_, i) => ({ id: `part-${i.toString(36)}`, design: "/x", kind: "design" as const, where: "x" }));
+    const many: BatchJob[] = Array.from({ length: 2000 }, (_, i) => ({
+      id: `part-${i.toString(36)}`,
+      design: "/x",
+      kind: "design" as const,
+      where: "x",
+    }));
     for (let n = 1; n <= 16; n++) {
       const sizes: number[] = [];
       const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BatchProgress } from "../../../src/agent/batch/progress.js";
-import { jobSummary } from "../../../src/agent/batch/summary.js";
+import { BatchProgress } from "../../../src/batch/progress.js";
+import { jobSummary } from "../../../src/batch/summary.js";
 import type { RunReport } from "../../../src/agent/report.js";
 import { batchProgress, duration, statusLine } from "../../../src/cli/batch-progress.js";
 
@@ -30,7 +30,14 @@ describe("BatchProgress", () => {
     p.update({ type: "job-start", id: "a", kind: "brief", dir: "/o/a" });
     p.update({ type: "job-start", id: "b", kind: "brief", dir: "/o/b" });
     p.update({ type: "job-usage", id: "a", inputTokens: 400, outputTokens: 10, costUsd: 0.001 });
-    expect(p.snapshot()).toMatchObject({ done: 0, running: 2, inputTokens: 400, outputTokens: 10, etaMs: undefined, resumed: 1 });
+    expect(p.snapshot()).toMatchObject({
+      done: 0,
+      running: 2,
+      inputTokens: 400,
+      outputTokens: 10,
+      etaMs: undefined,
+      resumed: 1,
+    });
     now = 10_000;
     p.update({ type: "job-done", job: jobSummary("a", "brief", "a", rep(0.002)) });
     p.update({ type: "job-done", job: jobSummary("b", "brief", "b", rep(0.003, "failed")) });
@@ -55,7 +62,10 @@ describe("batch progress rendering", () => {
     expect(out).toContain("\r\x1b[2Kbatch: 0/2 done · 1 running");
     expect(out).toContain("12k in / 300 out tokens · $0.0500");
     r.onEvent({ type: "job-done", job: jobSummary("a", "brief", "a", rep(0.05)) });
-    expect(out).toMatch(/\r\x1b\[2K✓ a {2}success {2}3 turns {2}3\.0 s {2}\$0\.0500 {2}→ a\/\n\r\x1b\[2Kbatch: 1\/2 done/);
+    expect(out).toMatch(
+      // eslint-disable-next-line no-control-regex -- the progress line is erased with ESC[2K
+      /\r\x1b\[2K✓ a {2}success {2}3 turns {2}3\.0 s {2}\$0\.0500 {2}→ a\/\n\r\x1b\[2Kbatch: 1\/2 done/,
+    );
     r.stop();
     expect(out.endsWith("\r\x1b[2K")).toBe(true);
   });
@@ -68,12 +78,35 @@ describe("batch progress rendering", () => {
     r.onEvent({ type: "job-usage", id: "a", inputTokens: 1, outputTokens: 1, costUsd: 0 });
     r.onEvent({ type: "job-done", job: jobSummary("a", "design", "a", rep(null, "failed")) });
     expect(out).not.toContain("\r");
-    expect(out.split("\n")).toEqual(["batch: 1 job to run, concurrency 1 → /o", "start a (design record, 1 of 1)", "[1/1] ✗ a  failed  3.0 s: the model gave up", ""]);
+    expect(out.split("\n")).toEqual([
+      "batch: 1 job to run, concurrency 1 → /o",
+      "start a (design record, 1 of 1)",
+      "[1/1] ✗ a  failed  3.0 s: the model gave up",
+      "",
+    ]);
   });
 
   it("formats durations and the status line", () => {
-    expect([duration(1500), duration(42_000), duration(125_000), duration(3 * 3600_000 + 60_000)]).toEqual(["1.5 s", "42 s", "2m05s", "3h01m"]);
-    expect(statusLine({ toRun: 10, done: 4, failed: 1, running: 3, resumed: 2, elapsedMs: 60_000, etaMs: 90_000, inputTokens: 2_500_000, outputTokens: 999, costUsd: null })).toBe(
+    expect([duration(1500), duration(42_000), duration(125_000), duration(3 * 3600_000 + 60_000)]).toEqual([
+      "1.5 s",
+      "42 s",
+      "2m05s",
+      "3h01m",
+    ]);
+    expect(
+      statusLine({
+        toRun: 10,
+        done: 4,
+        failed: 1,
+        running: 3,
+        resumed: 2,
+        elapsedMs: 60_000,
+        etaMs: 90_000,
+        inputTokens: 2_500_000,
+        outputTokens: 999,
+        costUsd: null,
+      }),
+    ).toBe(
       "batch: 4/10 done · 1 failed · 3 running · 2 resumed · 1m00s · ETA 1m30s · 2.5M in / 999 out tokens · cost unknown",
     );
   });

@@ -2,19 +2,26 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadJobs, type BatchJob } from "../../../src/agent/batch/jobs.js";
-import { loadRecords } from "../../../src/agent/batch/records.js";
+import { loadJobs, type BatchJob } from "../../../src/batch/jobs.js";
+import { loadRecords } from "../../../src/batch/records.js";
 import { createRegistry } from "../../../src/tools/catalog.js";
 
 const examples = path.resolve(import.meta.dirname, "..", "..", "..", "examples");
 const tools = createRegistry({ allowPython: false }).names();
-const job = (id: string, design: string, set?: Record<string, number>): BatchJob => ({ id, kind: "design", design, where: `jobs.jsonl:${id}`, ...(set ? { set } : {}) });
+const job = (id: string, design: string, set?: Record<string, number>): BatchJob => ({
+  id,
+  kind: "design",
+  design,
+  where: `jobs.jsonl:${id}`,
+  ...(set ? { set } : {}),
+});
 
 describe("loadRecords", () => {
   it("applies each job's overrides to its own copy of a shared record", () => {
     const plate = path.join(examples, "plate-with-holes.cad.json");
     const recs = loadRecords([job("a", plate, { length: 120 }), job("b", plate)], tools);
-    const len = (id: string): unknown => recs.get(id)?.record.steps.find((s) => s.tool === "set_parameter" && s.input.name === "length")?.input.value;
+    const len = (id: string): unknown =>
+      recs.get(id)?.record.steps.find((s) => s.tool === "set_parameter" && s.input.name === "length")?.input.value;
     expect(len("a")).toBe(120);
     expect(len("b")).toBe(100);
     expect(recs.get("a")?.source).toBe(plate);
@@ -27,12 +34,27 @@ describe("loadRecords", () => {
     const py = path.join(dir, "py.cad.json");
     writeFileSync(
       py,
-      JSON.stringify({ format: "cadagent.design/1", brief: "", createdWith: { cadagent: "0", provider: null, model: null, freecad: "" }, parameters: {}, steps: [{ tool: "run_python", input: { code: "1" } }], final: null }),
+      JSON.stringify({
+        format: "cadagent.design/1",
+        brief: "",
+        createdWith: { cadagent: "0", provider: null, model: null, freecad: "" },
+        parameters: {},
+        steps: [{ tool: "run_python", input: { code: "1" } }],
+        final: null,
+      }),
     );
     const plate = path.join(examples, "plate-with-holes.cad.json");
     let message = "";
     try {
-      loadRecords([job("missing", path.join(dir, "nope.cad.json")), job("bad", bad), job("typo", plate, { lenght: 1 }), job("py", py)], tools);
+      loadRecords(
+        [
+          job("missing", path.join(dir, "nope.cad.json")),
+          job("bad", bad),
+          job("typo", plate, { lenght: 1 }),
+          job("py", py),
+        ],
+        tools,
+      );
     } catch (e) {
       message = (e as Error).message;
     }

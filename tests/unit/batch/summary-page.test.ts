@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderIndexHtml } from "../../../src/agent/batch/index-html.js";
-import { checkJobDirs, completedReport } from "../../../src/agent/batch/run-batch.js";
-import { jobSummary, notRunSummary, totals, type BatchSummary } from "../../../src/agent/batch/summary.js";
-import type { BatchJob } from "../../../src/agent/batch/jobs.js";
+import { renderIndexHtml } from "../../../src/batch/index-html.js";
+import { checkJobDirs, completedReport } from "../../../src/batch/run-batch.js";
+import { jobSummary, notRunSummary, totals, type BatchSummary } from "../../../src/batch/summary.js";
+import type { BatchJob } from "../../../src/batch/jobs.js";
 import type { RunReport } from "../../../src/agent/report.js";
 
 function report(over: Partial<RunReport> = {}): RunReport {
@@ -19,7 +19,16 @@ function report(over: Partial<RunReport> = {}): RunReport {
     toolErrors: 0,
     usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, costUsd: 0.01 },
     timing: { totalMs: 1234, llmMs: 1000, cadMs: 200 },
-    parts: [{ name: "part", volume: 11214.6, area: 3000, bbox: { min: [0, 0, 0], max: [40, 30, 10] }, valid: true, solids: 1 }],
+    parts: [
+      {
+        name: "part",
+        volume: 11214.6,
+        area: 3000,
+        bbox: { min: [0, 0, 0], max: [40, 30, 10] },
+        valid: true,
+        solids: 1,
+      },
+    ],
     parameters: { width: { value: 40, unit: "mm" } },
     files: { step: "model.step", preview: "preview.png" },
     summary: "ok",
@@ -33,7 +42,16 @@ describe("totals", () => {
   it("counts each status and adds tokens and cost; design jobs cost nothing; an unknown cost makes the total unknown", () => {
     const jobs = [
       jobSummary("a", "brief", "a", report()),
-      jobSummary("b", "brief", "b", report({ status: "failed", exitCode: 1, usage: { inputTokens: 10, outputTokens: 1, cacheReadTokens: 0, costUsd: 0.02 } })),
+      jobSummary(
+        "b",
+        "brief",
+        "b",
+        report({
+          status: "failed",
+          exitCode: 1,
+          usage: { inputTokens: 10, outputTokens: 1, cacheReadTokens: 0, costUsd: 0.02 },
+        }),
+      ),
       jobSummary("c", "design", "c", report({ usage: null, provider: null, model: null, turns: 0 }), true),
       jobSummary("d", "brief", "d", report({ status: "error", exitCode: 3 })),
       jobSummary("e", "brief", "e", report({ status: "interrupted", exitCode: 130 })),
@@ -43,20 +61,42 @@ describe("totals", () => {
     expect(t.counts).toEqual({ total: 6, success: 2, failed: 2, interrupted: 1, notRun: 1, resumed: 1 });
     expect(t.usage.inputTokens).toBe(1000 + 10 + 1000 + 1000);
     expect(t.usage.costUsd).toBeCloseTo(0.01 + 0.02 + 0.01 + 0.01, 10);
-    const unpriced = totals([...jobs, jobSummary("g", "brief", "g", report({ usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, costUsd: null } }))]);
+    const unpriced = totals([
+      ...jobs,
+      jobSummary(
+        "g",
+        "brief",
+        "g",
+        report({ usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, costUsd: null } }),
+      ),
+    ]);
     expect(unpriced.usage.costUsd).toBeNull();
   });
 });
 
 describe("index.html", () => {
-  const summary = (jobs: BatchSummary["jobs"]): BatchSummary => ({ format: "cadagent.batch/1", startedAt: "2026-01-01T00:00:00.000Z", totalMs: 5000, concurrency: 2, shard: "1/2", interrupted: false, ...totals(jobs), jobs });
+  const summary = (jobs: BatchSummary["jobs"]): BatchSummary => ({
+    format: "cadagent.batch/1",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    totalMs: 5000,
+    concurrency: 2,
+    shard: "1/2",
+    interrupted: false,
+    ...totals(jobs),
+    jobs,
+  });
 
   it("is self-contained, links relative to itself (also for a job's own out folder), escapes what users wrote", () => {
     const html = renderIndexHtml(
       summary([
         jobSummary("a", "brief", "a", report({ brief: 'a <b>bold</b> "plate" & co' })),
         jobSummary("nested", "design", "records/my part", report({ usage: null })),
-        jobSummary("bad", "brief", "bad", report({ status: "failed", exitCode: 1, files: {}, error: "<script>alert(1)</script>" })),
+        jobSummary(
+          "bad",
+          "brief",
+          "bad",
+          report({ status: "failed", exitCode: 1, files: {}, error: "<script>alert(1)</script>" }),
+        ),
       ]),
     );
     expect(html).not.toMatch(/https?:\/\/|<script|<link|@import/i);
@@ -96,13 +136,25 @@ describe("completedReport (what --resume trusts)", () => {
 });
 
 describe("checkJobDirs", () => {
-  const job = (id: string, out?: string): BatchJob => ({ id, kind: "brief", brief: "x", where: `jobs.jsonl:${id}`, ...(out ? { out } : {}) });
+  const job = (id: string, out?: string): BatchJob => ({
+    id,
+    kind: "brief",
+    brief: "x",
+    where: `jobs.jsonl:${id}`,
+    ...(out ? { out } : {}),
+  });
 
   it("gives every job a folder of its own inside the batch folder", () => {
     expect(() => checkJobDirs("/tmp/b", [job("a"), job("b"), job("c", "x/c")])).not.toThrow();
-    expect(() => checkJobDirs("/tmp/b", [job("a"), job("b", "a")])).toThrow(/jobs\.jsonl:b: job 'b' has the same output folder as job 'a'/);
-    expect(() => checkJobDirs("/tmp/b", [job("b", "a/inner"), job("a")])).toThrow(/job 'b' would write inside the folder of job 'a'/);
-    expect(() => checkJobDirs("/tmp/b", [job("a", "../elsewhere")])).toThrow(/must be a folder inside the batch output folder/);
+    expect(() => checkJobDirs("/tmp/b", [job("a"), job("b", "a")])).toThrow(
+      /jobs\.jsonl:b: job 'b' has the same output folder as job 'a'/,
+    );
+    expect(() => checkJobDirs("/tmp/b", [job("b", "a/inner"), job("a")])).toThrow(
+      /job 'b' would write inside the folder of job 'a'/,
+    );
+    expect(() => checkJobDirs("/tmp/b", [job("a", "../elsewhere")])).toThrow(
+      /must be a folder inside the batch output folder/,
+    );
     expect(() => checkJobDirs("/tmp/b", [job("summary.json")])).toThrow(/is a file the batch writes/);
   });
 });

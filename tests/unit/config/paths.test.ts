@@ -14,11 +14,15 @@ describe("cadagentHome", () => {
   });
 
   it("macOS: ~/Library/Application Support/cadagent", () => {
-    expect(cadagentHome({ HOME: "/Users/u", XDG_CONFIG_HOME: "/ignored" }, "darwin")).toBe("/Users/u/Library/Application Support/cadagent");
+    expect(cadagentHome({ HOME: "/Users/u", XDG_CONFIG_HOME: "/ignored" }, "darwin")).toBe(
+      "/Users/u/Library/Application Support/cadagent",
+    );
   });
 
   it("Windows: %APPDATA%\\cadagent", () => {
-    expect(cadagentHome({ APPDATA: "C:\\Users\\u\\AppData\\Roaming", USERPROFILE: "C:\\Users\\u" }, "win32")).toBe("C:\\Users\\u\\AppData\\Roaming\\cadagent");
+    expect(cadagentHome({ APPDATA: "C:\\Users\\u\\AppData\\Roaming", USERPROFILE: "C:\\Users\\u" }, "win32")).toBe(
+      "C:\\Users\\u\\AppData\\Roaming\\cadagent",
+    );
     expect(cadagentHome({ USERPROFILE: "C:\\Users\\u" }, "win32")).toBe("C:\\Users\\u\\AppData\\Roaming\\cadagent");
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bboxError, chamferDistance, volumeErrorPct } from "../../../src/agent/eval/metrics.js";
-import { SurfaceIndex, pointTriangleDistSq } from "../../../src/agent/eval/nearest.js";
-import { sampleSurface } from "../../../src/agent/eval/sample.js";
-import { boxMesh } from "./box-mesh.js";
+import { bboxError, chamferDistance, volumeErrorPct } from "../../../src/eval/metrics.js";
+import { SurfaceIndex, pointTriangleDistSq } from "../../../src/eval/nearest.js";
+import { sampleSurface } from "../../../src/eval/sample.js";
+import { boxMesh } from "../../helpers/box-mesh.js";
 
 describe("point-to-surface distance", () => {
   it("matches hand values for a unit triangle and a cube", () => {
@@ -51,7 +51,9 @@ describe("Chamfer distance", () => {
     const ba = sum / (steps * steps);
     expect(ba).toBeGreaterThan(1.04); // sanity of the integral itself: corners and strips add ~5 %
     const expected = (1 + ba) / 2;
-    const r = chamferDistance(boxMesh(12, 12, 12, [-6, -6, -6]), boxMesh(10, 10, 10, [100, 100, 100]), { samples: 20000 });
+    const r = chamferDistance(boxMesh(12, 12, 12, [-6, -6, -6]), boxMesh(10, 10, 10, [100, 100, 100]), {
+      samples: 20000,
+    });
     expect(Math.abs(r.mean - expected)).toBeLessThan(0.005);
     expect(r.median).toBeGreaterThanOrEqual(1 - 1e-9);
     expect(r.max).toBeCloseTo(Math.sqrt(3), 1);
@@ -63,14 +65,25 @@ describe("Chamfer distance", () => {
     const t: number[] = [];
     const coarse = boxMesh(30, 20, 10);
     for (let k = 0; k < coarse.triangles.length; k += 9) {
-      const p = [0, 3, 6].map((o) => [coarse.triangles[k + o]!, coarse.triangles[k + o + 1]!, coarse.triangles[k + o + 2]!]);
+      const p = [0, 3, 6].map((o) => [
+        coarse.triangles[k + o]!,
+        coarse.triangles[k + o + 1]!,
+        coarse.triangles[k + o + 2]!,
+      ]);
       // subdivide each triangle 4× recursively (4^3 = 64 pieces)
       let tris = [p];
       for (let d = 0; d < 3; d++)
         tris = tris.flatMap(([a, b, c]) => {
           const m = (x: number[], y: number[]): number[] => x.map((v, i) => (v + y[i]!) / 2);
-          const ab = m(a!, b!), bc = m(b!, c!), ca = m(c!, a!);
-          return [[a!, ab, ca], [ab, b!, bc], [ca, bc, c!], [ab, bc, ca]];
+          const ab = m(a!, b!),
+            bc = m(b!, c!),
+            ca = m(c!, a!);
+          return [
+            [a!, ab, ca],
+            [ab, b!, bc],
+            [ca, bc, c!],
+            [ab, bc, ca],
+          ];
         });
       for (const tri of tris) for (const v of tri) t.push(...v);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { passAtK, wilsonInterval } from "../../../src/agent/eval/pass-at-k.js";
+import { passAtK, wilsonInterval } from "../../../src/eval/pass-at-k.js";
 
 describe("Wilson interval", () => {
   it("7 of 10 at 95 %: [0.3968, 0.8922] (by hand: centre (0.7 + 1.9208/10)/1.38416, half 1.96·√(0.021 + 0.009604)/1.38416)", () => {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { meshArea, meshBox, meshVolume, parseStl, readStl, type Mesh } from "../../../src/agent/eval/stl.js";
-import { boxMesh } from "./box-mesh.js";
+import { meshArea, meshBox, meshVolume, parseStl, readStl, type Mesh } from "../../../src/eval/stl.js";
+import { boxMesh } from "../../helpers/box-mesh.js";
 
 const examples = path.resolve(import.meta.dirname, "..", "..", "..", "examples", "eval");
 
@@ -9,7 +9,8 @@ function toAscii(m: Mesh): Buffer {
   let s = "solid t\n";
   for (let i = 0; i < m.triangles.length; i += 9) {
     s += " facet normal 0 0 0\n  outer loop\n";
-    for (let j = 0; j < 9; j += 3) s += `   vertex ${m.triangles[i + j]} ${m.triangles[i + j + 1]} ${m.triangles[i + j + 2]}\n`;
+    for (let j = 0; j < 9; j += 3)
+      s += `   vertex ${m.triangles[i + j]} ${m.triangles[i + j + 1]} ${m.triangles[i + j + 2]}\n`;
     s += "  endloop\n endfacet\n";
   }
   return Buffer.from(`${s}endsolid t\n`);
@@ -20,7 +21,8 @@ function toBinary(m: Mesh, header = "binary"): Buffer {
   const b = Buffer.alloc(84 + 50 * n);
   b.write(header, 0, "ascii");
   b.writeUInt32LE(n, 80);
-  for (let i = 0; i < n; i++) for (let j = 0; j < 9; j++) b.writeFloatLE(m.triangles[i * 9 + j]!, 84 + i * 50 + 12 + j * 4);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < 9; j++) b.writeFloatLE(m.triangles[i * 9 + j]!, 84 + i * 50 + 12 + j * 4);
   return b;
 }
 

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CliError } from "../../../src/cli/errors.js";
-import { findProvider, type Provider } from "../../../src/config/providers.js";
+import { UserError } from "../../../src/util/user-error.js";
+import { findProvider, type Provider } from "../../../src/llm/providers.js";
 import { readApiKeysFile } from "../../../src/keys/api-keys-file.js";
 import { listKeys, normalizeKey, removeKey, requireKey, resolveKey, setKey } from "../../../src/keys/key-store.js";
 import { memoryKeychain } from "../../helpers/memory-keychain.js";
@@ -22,14 +22,14 @@ function writeKeys(content: unknown, mode = 0o600): void {
   chmodSync(file, mode);
 }
 
-async function thrown(p: Promise<unknown>): Promise<CliError> {
+async function thrown(p: Promise<unknown>): Promise<UserError> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof CliError) return e;
+    if (e instanceof UserError) return e;
     throw e;
   }
-  throw new Error("expected a CliError");
+  throw new Error("expected a UserError");
 }
 
 beforeEach(() => {
@@ -42,7 +42,11 @@ describe("resolveKey precedence: environment > keychain > api_keys.json", () => 
   it("the environment wins, and the keychain is not even consulted", async () => {
     writeKeys({ openai: "sk-file" });
     const kc = memoryKeychain({ openai: "sk-keychain" });
-    const r = await resolveKey(provider("openai"), { env: { OPENAI_API_KEY: "sk-env" }, keychain: kc, apiKeysFile: file });
+    const r = await resolveKey(provider("openai"), {
+      env: { OPENAI_API_KEY: "sk-env" },
+      keychain: kc,
+      apiKeysFile: file,
+    });
     expect(r).toEqual({ key: "sk-env", source: "env", detail: "OPENAI_API_KEY" });
     expect(kc.calls.read).toBe(0);
   });
@@ -56,38 +60,64 @@ describe("resolveKey precedence: environment > keychain > api_keys.json", () => 
       detail: "OS keychain (test), service cadagent, account openai",
     });
     kc.store.clear();
-    expect(await resolveKey(provider("openai"), { env: {}, keychain: kc, apiKeysFile: file })).toEqual({ key: "sk-file", source: "file", detail: file });
+    expect(await resolveKey(provider("openai"), { env: {}, keychain: kc, apiKeysFile: file })).toEqual({
+      key: "sk-file",
+      source: "file",
+      detail: file,
+    });
   });
 
   it("an unavailable keychain falls through to the file", async () => {
     writeKeys({ openai: "sk-file" });
-    const r = await resolveKey(provider("openai"), { env: {}, keychain: memoryKeychain({}, "no D-Bus session bus"), apiKeysFile: file });
+    const r = await resolveKey(provider("openai"), {
+      env: {},
+      keychain: memoryKeychain({}, "no D-Bus session bus"),
+      apiKeysFile: file,
+    });
     expect(r?.source).toBe("file");
   });
 
   it("honours keyEnv order and ignores empty or blank variables", async () => {
     const gemini = provider("gemini");
     const kc = memoryKeychain();
-    expect(await resolveKey(gemini, { env: { GEMINI_API_KEY: "g1", GOOGLE_API_KEY: "g2" }, keychain: kc, apiKeysFile: file })).toMatchObject({ key: "g1", detail: "GEMINI_API_KEY" });
-    expect(await resolveKey(gemini, { env: { GEMINI_API_KEY: "  ", GOOGLE_API_KEY: " g2 " }, keychain: kc, apiKeysFile: file })).toMatchObject({ key: "g2", detail: "GOOGLE_API_KEY" });
+    expect(
+      await resolveKey(gemini, {
+        env: { GEMINI_API_KEY: "g1", GOOGLE_API_KEY: "g2" },
+        keychain: kc,
+        apiKeysFile: file,
+      }),
+    ).toMatchObject({ key: "g1", detail: "GEMINI_API_KEY" });
+    expect(
+      await resolveKey(gemini, {
+        env: { GEMINI_API_KEY: "  ", GOOGLE_API_KEY: " g2 " },
+        keychain: kc,
+        apiKeysFile: file,
+      }),
+    ).toMatchObject({ key: "g2", detail: "GOOGLE_API_KEY" });
   });
 
   it("undefined when there is no key anywhere (missing file is fine)", async () => {
-    expect(await resolveKey(provider("openai"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file })).toBeUndefined();
+    expect(
+      await resolveKey(provider("openai"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file }),
+    ).toBeUndefined();
   });
 });
 
 describe("api_keys.json", () => {
   it("is refused when group/other can access it (0644), like ssh; accepted at 0600", async () => {
     writeKeys({ openai: "sk-file-secret" }, 0o644);
-    const err = await thrown(resolveKey(provider("openai"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file }));
+    const err = await thrown(
+      resolveKey(provider("openai"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file }),
+    );
     expect(err.exitCode).toBe(2);
     expect(err.message).toContain(file);
     expect(err.message).toContain("mode 0644");
     expect(err.message).toContain(`chmod 600 '${file}'`);
     expect(err.message).not.toContain("sk-file-secret");
     chmodSync(file, 0o600);
-    expect(await resolveKey(provider("openai"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file })).toMatchObject({ source: "file" });
+    expect(
+      await resolveKey(provider("openai"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file }),
+    ).toMatchObject({ source: "file" });
   });
 
   it.each([0o640, 0o604, 0o660, 0o602])("refuses mode %s", (mode) => {
@@ -97,7 +127,13 @@ describe("api_keys.json", () => {
 
   it("is not read at all when a higher-precedence source has the key", async () => {
     writeKeys({ openai: "sk-file" }, 0o644);
-    expect(await resolveKey(provider("openai"), { env: { OPENAI_API_KEY: "sk-env" }, keychain: memoryKeychain(), apiKeysFile: file })).toMatchObject({ source: "env" });
+    expect(
+      await resolveKey(provider("openai"), {
+        env: { OPENAI_API_KEY: "sk-env" },
+        keychain: memoryKeychain(),
+        apiKeysFile: file,
+      }),
+    ).toMatchObject({ source: "env" });
   });
 
   it("reports invalid JSON with its line, and wrong value types without echoing them", async () => {
@@ -126,12 +162,26 @@ describe("api_keys.json", () => {
 
 describe("requireKey", () => {
   it("keyless providers (ollama) need no key", async () => {
-    expect(await requireKey(provider("ollama"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file })).toBeUndefined();
-    expect(await requireKey(provider("ollama"), { env: { OLLAMA_API_KEY: "tok" }, keychain: memoryKeychain(), apiKeysFile: file })).toMatchObject({ key: "tok" });
+    expect(
+      await requireKey(provider("ollama"), { env: {}, keychain: memoryKeychain(), apiKeysFile: file }),
+    ).toBeUndefined();
+    expect(
+      await requireKey(provider("ollama"), {
+        env: { OLLAMA_API_KEY: "tok" },
+        keychain: memoryKeychain(),
+        apiKeysFile: file,
+      }),
+    ).toMatchObject({ key: "tok" });
   });
 
   it("a missing key is exit 2 with every way to add one, and why the keychain did not help", async () => {
-    const err = await thrown(requireKey(provider("openai"), { env: {}, keychain: memoryKeychain({}, "no D-Bus session bus"), apiKeysFile: file }));
+    const err = await thrown(
+      requireKey(provider("openai"), {
+        env: {},
+        keychain: memoryKeychain({}, "no D-Bus session bus"),
+        apiKeysFile: file,
+      }),
+    );
     expect(err.exitCode).toBe(2);
     expect(err.message).toContain("no API key for OpenAI");
     expect(err.message).toContain("OPENAI_API_KEY");
@@ -144,13 +194,23 @@ describe("requireKey", () => {
 describe("setKey / removeKey", () => {
   it("stores the trimmed key in the keychain and warns when an env var shadows it", async () => {
     const kc = memoryKeychain();
-    const r = await setKey(provider("openai"), "  sk-new \n", { env: { OPENAI_API_KEY: "sk-env" }, keychain: kc, apiKeysFile: file });
+    const r = await setKey(provider("openai"), "  sk-new \n", {
+      env: { OPENAI_API_KEY: "sk-env" },
+      keychain: kc,
+      apiKeysFile: file,
+    });
     expect(kc.store.get("openai")).toBe("sk-new");
     expect(r.shadowedBy).toBe("OPENAI_API_KEY");
   });
 
   it("an unavailable keychain is exit 2 naming the env var and api_keys.json", async () => {
-    const err = await thrown(setKey(provider("openai"), "sk-new", { env: {}, keychain: memoryKeychain({}, "the keyring is locked"), apiKeysFile: file }));
+    const err = await thrown(
+      setKey(provider("openai"), "sk-new", {
+        env: {},
+        keychain: memoryKeychain({}, "the keyring is locked"),
+        apiKeysFile: file,
+      }),
+    );
     expect(err.exitCode).toBe(2);
     expect(err.message).toContain("the OS keychain is unavailable: the keyring is locked");
     expect(err.message).toContain("export OPENAI_API_KEY=");
@@ -168,8 +228,13 @@ describe("setKey / removeKey", () => {
   it("remove reports whether something was deleted and what still provides a key", async () => {
     writeKeys({ openai: "sk-file" });
     const kc = memoryKeychain({ openai: "sk-keychain" });
-    expect(await removeKey(provider("openai"), { env: { OPENAI_API_KEY: "sk-env" }, keychain: kc, apiKeysFile: file })).toEqual({ removed: true, stillProvidedBy: ["OPENAI_API_KEY", file] });
-    expect(await removeKey(provider("openai"), { env: {}, keychain: kc, apiKeysFile: file })).toEqual({ removed: false, stillProvidedBy: [file] });
+    expect(
+      await removeKey(provider("openai"), { env: { OPENAI_API_KEY: "sk-env" }, keychain: kc, apiKeysFile: file }),
+    ).toEqual({ removed: true, stillProvidedBy: ["OPENAI_API_KEY", file] });
+    expect(await removeKey(provider("openai"), { env: {}, keychain: kc, apiKeysFile: file })).toEqual({
+      removed: false,
+      stillProvidedBy: [file],
+    });
   });
 });
 
@@ -178,13 +243,31 @@ describe("listKeys", () => {
     writeKeys({ openai: "sk-file-aaaaaaaaaaaaaaaaaaaaaaaaaaaa1111", gemini: "AIza-file-bbbbbbbbbbbbbbbbbbbbbbbb2222" });
     const kc = memoryKeychain({ openai: "sk-keychain-cccccccccccccccccccccc3333" });
     const providers = ["anthropic", "gemini", "ollama", "openai"].map(provider);
-    const l = await listKeys(providers, { env: { ANTHROPIC_API_KEY: "sk-ant-env-dddddddddddddddddddddd4444" }, keychain: kc, apiKeysFile: file });
+    const l = await listKeys(providers, {
+      env: { ANTHROPIC_API_KEY: "sk-ant-env-dddddddddddddddddddddd4444" },
+      keychain: kc,
+      apiKeysFile: file,
+    });
     expect(kc.calls.read).toBe(1);
     expect(l.entries).toEqual([
-      { provider: "anthropic", keyRequired: true, source: "env", detail: "ANTHROPIC_API_KEY", masked: "sk-…4444", shadowed: [] },
+      {
+        provider: "anthropic",
+        keyRequired: true,
+        source: "env",
+        detail: "ANTHROPIC_API_KEY",
+        masked: "sk-…4444",
+        shadowed: [],
+      },
       { provider: "gemini", keyRequired: true, source: "file", detail: file, masked: "…2222", shadowed: [] },
       { provider: "ollama", keyRequired: false, source: undefined, detail: undefined, masked: undefined, shadowed: [] },
-      { provider: "openai", keyRequired: true, source: "keychain", detail: "OS keychain (test), service cadagent, account openai", masked: "sk-…3333", shadowed: ["file"] },
+      {
+        provider: "openai",
+        keyRequired: true,
+        source: "keychain",
+        detail: "OS keychain (test), service cadagent, account openai",
+        masked: "sk-…3333",
+        shadowed: ["file"],
+      },
     ]);
     expect(l.keychain).toEqual({ available: true, label: "OS keychain (test)" });
     const text = JSON.stringify(l);
@@ -193,7 +276,11 @@ describe("listKeys", () => {
 
   it("never throws: a refused file and an unavailable keychain are reported", async () => {
     writeKeys({ openai: "sk-x" }, 0o644);
-    const l = await listKeys([provider("openai")], { env: {}, keychain: memoryKeychain({}, "no Secret Service"), apiKeysFile: file });
+    const l = await listKeys([provider("openai")], {
+      env: {},
+      keychain: memoryKeychain({}, "no Secret Service"),
+      apiKeysFile: file,
+    });
     expect(l.keychain).toEqual({ available: false, reason: "no Secret Service", label: "OS keychain (test)" });
     expect(l.apiKeysFile).toMatchObject({ status: "refused", path: file });
     expect(l.entries[0]?.source).toBeUndefined();

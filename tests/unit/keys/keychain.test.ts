@@ -5,9 +5,18 @@ import { helperArgs, helperEnv, HELPER_MARKER } from "../../../src/keys/keychain
 describe("explainKeychainError", () => {
   // The messages measured in notes/KEYCHAIN.md (code GenericFailure from @napi-rs/keyring).
   it.each([
-    ["Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead", /no D-Bus session bus/],
-    ["Platform failure: DBus error: Failed to connect to socket /nonexistent: No such file or directory", /no D-Bus session bus/],
-    ["Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files", /no Secret Service on the session bus/],
+    [
+      "Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead",
+      /no D-Bus session bus/,
+    ],
+    [
+      "Platform failure: DBus error: Failed to connect to socket /nonexistent: No such file or directory",
+      /no D-Bus session bus/,
+    ],
+    [
+      "Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files",
+      /no Secret Service on the session bus/,
+    ],
     ["Couldn't access platform storage: Secret Service: no result found", /no usable default keyring/],
     ["Couldn't access platform storage: Secret Service: unlock prompt was dismissed", /keyring is locked/],
   ])("%s", (raw, expected) => {
@@ -38,6 +47,10 @@ describe("keychain helper process (keys never in argv, by design)", () => {
       GITHUB_TOKEN: "ghp",
       NODE_OPTIONS: "--require evil.js",
     });
-    expect(env).toEqual({ PATH: "/usr/bin", DBUS_SESSION_BUS_ADDRESS: "unix:path=/run/bus", XDG_RUNTIME_DIR: "/run/user/1" });
+    expect(env).toEqual({
+      PATH: "/usr/bin",
+      DBUS_SESSION_BUS_ADDRESS: "unix:path=/run/bus",
+      XDG_RUNTIME_DIR: "/run/user/1",
+    });
   });
 });

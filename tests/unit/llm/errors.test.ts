@@ -31,7 +31,9 @@ describe("parseRetryAfter", () => {
 describe("redact", () => {
   it("removes the key wherever it appears, and key= query values", () => {
     expect(redact(`bad key ${KEY} (${KEY})`, KEY)).toBe("bad key [redacted] ([redacted])");
-    expect(redact("GET /v1beta/models?key=AIzaXYZ&alt=sse", undefined)).toBe("GET /v1beta/models?key=[redacted]&alt=sse");
+    expect(redact("GET /v1beta/models?key=AIzaXYZ&alt=sse", undefined)).toBe(
+      "GET /v1beta/models?key=[redacted]&alt=sse",
+    );
   });
   it("ignores empty or tiny keys (they would shred the message)", () => {
     expect(redact("abc", "")).toBe("abc");
@@ -67,7 +69,11 @@ describe("toProviderError: HTTP statuses", () => {
       undefined,
       new Headers({ "retry-after": "20" }),
     );
-    expect(toProviderError(err, { protocol: "openai-chat" })).toMatchObject({ kind: "rate_limit", status: 429, retryAfterMs: 20_000 });
+    expect(toProviderError(err, { protocol: "openai-chat" })).toMatchObject({
+      kind: "rate_limit",
+      status: 429,
+      retryAfterMs: 20_000,
+    });
   });
 
   it("gemini ApiError: status plus RetryInfo from the JSON message", () => {
@@ -96,7 +102,12 @@ describe("toProviderError: HTTP statuses", () => {
 
 describe("toProviderError: stream error events (no HTTP status)", () => {
   it("anthropic overloaded_error event → overloaded", () => {
-    const err = new AnthropicSdk.APIError(undefined, anthropicBody("overloaded_error", "Overloaded"), undefined, new Headers());
+    const err = new AnthropicSdk.APIError(
+      undefined,
+      anthropicBody("overloaded_error", "Overloaded"),
+      undefined,
+      new Headers(),
+    );
     expect(toProviderError(err, { protocol: "anthropic" }).kind).toBe("overloaded");
   });
 
@@ -110,7 +121,9 @@ describe("toProviderError: stream error events (no HTTP status)", () => {
 
 describe("toProviderError: network, abort, other", () => {
   it("undici 'fetch failed' with ECONNRESET cause → network", () => {
-    const err = new TypeError("fetch failed", { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
+    const err = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+    });
     const mapped = toProviderError(err, { protocol: "openai-chat" });
     expect(mapped.kind).toBe("network");
     expect(mapped.retryable).toBe(true);
@@ -121,16 +134,21 @@ describe("toProviderError: network, abort, other", () => {
   });
 
   it("SDK connection errors → network", () => {
-    expect(toProviderError(new AnthropicSdk.APIConnectionError({ message: "Connection error." }), { protocol: "anthropic" }).kind).toBe(
+    expect(
+      toProviderError(new AnthropicSdk.APIConnectionError({ message: "Connection error." }), { protocol: "anthropic" })
+        .kind,
+    ).toBe("network");
+    expect(toProviderError(new OpenAiSdk.APIConnectionTimeoutError(), { protocol: "openai-chat" }).kind).toBe(
       "network",
     );
-    expect(toProviderError(new OpenAiSdk.APIConnectionTimeoutError(), { protocol: "openai-chat" }).kind).toBe("network");
   });
 
   it("anything while our signal is aborted → aborted; SDK user-abort → aborted", () => {
     const ctrl = new AbortController();
     ctrl.abort();
-    expect(toProviderError(new TypeError("terminated"), { protocol: "gemini", signal: ctrl.signal }).kind).toBe("aborted");
+    expect(toProviderError(new TypeError("terminated"), { protocol: "gemini", signal: ctrl.signal }).kind).toBe(
+      "aborted",
+    );
     expect(toProviderError(new OpenAiSdk.APIUserAbortError(), { protocol: "openai-chat" }).kind).toBe("aborted");
   });
 
@@ -148,9 +166,22 @@ describe("toProviderError: network, abort, other", () => {
 
   it("never leaks the key, whatever the SDK put in the message", () => {
     const errs: unknown[] = [
-      AnthropicSdk.APIError.generate(401, anthropicBody("authentication_error", `invalid x-api-key ${KEY}`), undefined, new Headers()),
-      OpenAiSdk.APIError.generate(401, { error: { message: `Incorrect API key provided: ${KEY}` } }, undefined, new Headers()),
-      new GeminiApiError({ message: JSON.stringify({ error: { code: 400, message: `API key not valid: ${KEY}` } }), status: 400 }),
+      AnthropicSdk.APIError.generate(
+        401,
+        anthropicBody("authentication_error", `invalid x-api-key ${KEY}`),
+        undefined,
+        new Headers(),
+      ),
+      OpenAiSdk.APIError.generate(
+        401,
+        { error: { message: `Incorrect API key provided: ${KEY}` } },
+        undefined,
+        new Headers(),
+      ),
+      new GeminiApiError({
+        message: JSON.stringify({ error: { code: 400, message: `API key not valid: ${KEY}` } }),
+        status: 400,
+      }),
       new TypeError(`fetch failed for https://x/?key=${KEY}`),
       `raw ${KEY}`,
     ];
@@ -165,7 +196,12 @@ describe("toProviderError: causes", () => {
   it("keeps the SDK error as cause, but swaps in a redacted copy when it mentions the key", () => {
     const clean = OpenAiSdk.APIError.generate(500, { error: { message: "boom" } }, undefined, new Headers());
     expect(toProviderError(clean, { protocol: "openai-chat", apiKey: KEY }).cause).toBe(clean);
-    const leaky = OpenAiSdk.APIError.generate(401, { error: { message: `Incorrect API key provided: ${KEY}` } }, undefined, new Headers());
+    const leaky = OpenAiSdk.APIError.generate(
+      401,
+      { error: { message: `Incorrect API key provided: ${KEY}` } },
+      undefined,
+      new Headers(),
+    );
     const mapped = toProviderError(leaky, { protocol: "openai-chat", apiKey: KEY });
     expect(mapped.kind).toBe("auth");
     expect(String((mapped.cause as Error).message)).not.toContain(KEY);
@@ -173,7 +209,9 @@ describe("toProviderError: causes", () => {
   });
 
   it("a network error keeps the whole failure (not just the socket error) as cause", () => {
-    const err = new TypeError("fetch failed", { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
+    const err = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+    });
     const mapped = toProviderError(err, { protocol: "openai-chat" });
     expect(mapped.cause).toBe(err);
     expect(mapped.message).toContain("ECONNRESET");

@@ -49,7 +49,10 @@ describe("parseToolArguments", () => {
 
 describe("anthropic mapping", () => {
   it("merges tool results and the following user text into one user turn, drops empty text", () => {
-    const msgs = toAnthropicMessages([...history, { role: "assistant", content: [{ type: "text", text: "" }], toolCalls: [] }]);
+    const msgs = toAnthropicMessages([
+      ...history,
+      { role: "assistant", content: [{ type: "text", text: "" }], toolCalls: [] },
+    ]);
     expect(msgs.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(msgs[2]?.content.map((b) => b.type)).toEqual(["tool_result", "text"]);
   });
@@ -89,7 +92,10 @@ describe("gemini mapping", () => {
   it("puts signatures on the model turn and merges the nudge into the tool-result turn", () => {
     const contents = toGeminiContents(history);
     expect(contents.map((c) => c.role)).toEqual(["user", "model", "user"]);
-    expect(contents[1]?.parts).toEqual([{ text: "Sure." }, { functionCall: { name: "render_preview", args: {} }, thoughtSignature: "S1" }]);
+    expect(contents[1]?.parts).toEqual([
+      { text: "Sure." },
+      { functionCall: { name: "render_preview", args: {} }, thoughtSignature: "S1" },
+    ]);
     expect(contents[2]?.parts).toEqual([
       { functionResponse: { name: "render_preview", response: { output: "rendered" } } },
       { text: "Image(s) returned by render_preview:" },
@@ -102,6 +108,10 @@ describe("gemini mapping", () => {
     const config = toGeminiConfig(sampleRequest({ tools: [], temperature: 0.1 }));
     expect(config.tools).toBeUndefined();
     expect(config.toolConfig).toBeUndefined();
-    expect(config).toMatchObject({ systemInstruction: "You are a CAD agent.", temperature: 0.1, maxOutputTokens: 1024 });
+    expect(config).toMatchObject({
+      systemInstruction: "You are a CAD agent.",
+      temperature: 0.1,
+      maxOutputTokens: 1024,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findProvider, modelPrice } from "../../../src/config/providers.js";
+import { findProvider, modelPrice } from "../../../src/llm/providers.js";
 import { addUsage, costUsd } from "../../../src/llm/usage.js";
 import { emptyUsage, type Usage } from "../../../src/llm/types.js";
 

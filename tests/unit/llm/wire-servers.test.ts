@@ -17,7 +17,11 @@ afterEach(async () => {
 });
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe("anthropic wire server", () => {
   it("accepts x-api-key as well as Bearer, and rejects a wrong key with a real-looking 401", async () => {
@@ -36,8 +40,16 @@ describe("anthropic wire server", () => {
   it("records path, headers and parsed body, and answers 404 on unknown routes without using a turn", async () => {
     server = await startAnthropicServer({ script: [textReply("hi")] });
     expect((await post(`${server.origin}/v1/complete`, {})).status).toBe(404);
-    const res = await post(`${server.baseUrl}/v1/messages`, { model: "claude-x", max_tokens: 5, messages: [] }, { "x-custom": "1" });
-    expect(await res.json()).toMatchObject({ type: "message", content: [{ type: "text", text: "hi" }], stop_reason: "end_turn" });
+    const res = await post(
+      `${server.baseUrl}/v1/messages`,
+      { model: "claude-x", max_tokens: 5, messages: [] },
+      { "x-custom": "1" },
+    );
+    expect(await res.json()).toMatchObject({
+      type: "message",
+      content: [{ type: "text", text: "hi" }],
+      stop_reason: "end_turn",
+    });
     const rec = server.lastRequest() as RecordedRequest;
     expect(rec).toMatchObject({ method: "POST", path: "/v1/messages", model: "claude-x", stream: false });
     expect(rec.headers["x-custom"]).toBe("1");
@@ -98,7 +110,11 @@ describe("openai / openrouter wire server", () => {
   it("OpenRouter variant interleaves SSE comments and ends with [DONE]", async () => {
     server = await startOpenAiServer({ script: [textReply("hello there")], variant: "openrouter" });
     const text = await (
-      await post(`${server.baseUrl}/chat/completions`, { model: "m", stream: true, stream_options: { include_usage: true } })
+      await post(`${server.baseUrl}/chat/completions`, {
+        model: "m",
+        stream: true,
+        stream_options: { include_usage: true },
+      })
     ).text();
     expect(text).toContain(": OPENROUTER PROCESSING");
     expect(text.trim().endsWith("data: [DONE]")).toBe(true);
@@ -119,7 +135,9 @@ describe("gemini wire server", () => {
     server = await startGeminiServer({ script: [textReply("a"), textReply("b")], apiKey: "g1" });
     const base = `${server.baseUrl}/v1beta/models/gemini-x`;
     const plain = await post(`${base}:generateContent`, { contents: [] }, { "x-goog-api-key": "g1" });
-    expect(await plain.json()).toMatchObject({ candidates: [{ content: { role: "model", parts: [{ text: "a" }] }, finishReason: "STOP" }] });
+    expect(await plain.json()).toMatchObject({
+      candidates: [{ content: { role: "model", parts: [{ text: "a" }] }, finishReason: "STOP" }],
+    });
     const sse = await post(`${base}:streamGenerateContent?alt=sse&key=g1`, { contents: [] });
     expect(await sse.text()).toMatch(/^data: \{/);
     expect(server.requests.map((r) => [r.model, r.stream])).toEqual([

@@ -26,7 +26,14 @@ describe("toCallToolResult", () => {
 
   it("flags failures with isError and keeps the hint text", () => {
     const text = JSON.stringify({ error: "no object 'x'", hint: "objects: a, b" });
-    const outcome: ToolOutcome = { name: "get_object", ok: false, mutates: false, error: { message: "no object 'x'", hint: "objects: a, b", code: "op_error" }, content: [{ type: "text", text }], ms: 1 };
+    const outcome: ToolOutcome = {
+      name: "get_object",
+      ok: false,
+      mutates: false,
+      error: { message: "no object 'x'", hint: "objects: a, b", code: "op_error" },
+      content: [{ type: "text", text }],
+      ms: 1,
+    };
     expect(toCallToolResult(outcome)).toEqual({ content: [{ type: "text", text }], isError: true });
   });
 });

@@ -1,4 +1,5 @@
 """The worker's document state and the helpers every op module uses."""
+
 import re
 
 import FreeCAD
@@ -42,9 +43,15 @@ class Context:
         """The caller's name if free and valid, else a generated `prefix<n>`."""
         if requested is not None:
             if not isinstance(requested, str) or not NAME_RE.match(requested):
-                raise OpError(f"invalid name {requested!r}", hint="names match [A-Za-z][A-Za-z0-9_]*", code="bad_argument")
+                raise OpError(
+                    f"invalid name {requested!r}", hint="names match [A-Za-z][A-Za-z0-9_]*", code="bad_argument"
+                )
             if requested in RESERVED or self.doc.getObject(requested) is not None:
-                raise OpError(f"name '{requested}' is already used", hint="pick another name; in use: " + ", ".join(self.names()), code="name_taken")
+                raise OpError(
+                    f"name '{requested}' is already used",
+                    hint="pick another name; in use: " + ", ".join(self.names()),
+                    code="name_taken",
+                )
             return requested
         n = self.counters.get(prefix, 0)
         while True:
@@ -65,10 +72,18 @@ class Context:
 
     def get(self, name, what="object", need_shape=True):
         if not isinstance(name, str):
-            raise OpError(f"{what} must be an object name, got {name!r}", hint="existing objects: " + ", ".join(self.names()), code="bad_argument")
+            raise OpError(
+                f"{what} must be an object name, got {name!r}",
+                hint="existing objects: " + ", ".join(self.names()),
+                code="bad_argument",
+            )
         obj = self.doc.getObject(name)
         if obj is None or name in RESERVED:
-            raise OpError(f"no object named '{name}'", hint="existing objects: " + (", ".join(self.names()) or "(none yet)"), code="unknown_object")
+            raise OpError(
+                f"no object named '{name}'",
+                hint="existing objects: " + (", ".join(self.names()) or "(none yet)"),
+                code="unknown_object",
+            )
         if need_shape and (not hasattr(obj, "Shape") or obj.Shape.isNull()):
             raise OpError(f"'{name}' has no shape", hint="use a solid object", code="no_shape")
         return obj
@@ -148,7 +163,11 @@ class Context:
                 detail = "shape is invalid"
             except Exception as e:  # check(True) raises with the reason
                 detail = str(e).strip()
-            raise OpError(f"'{obj.Name}' is not a valid solid: {detail}", hint="change the dimensions or inputs so they do not self-intersect", code="invalid_shape")
+            raise OpError(
+                f"'{obj.Name}' is not a valid solid: {detail}",
+                hint="change the dimensions or inputs so they do not self-intersect",
+                code="invalid_shape",
+            )
         for c in consumed:
             c.Visibility = False
         # Checked valid above: health() need not ask OCCT again.

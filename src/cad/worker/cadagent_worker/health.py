@@ -24,7 +24,9 @@ def health(obj, valid=None):
     warnings = []
     solids = len(shape.Solids)
     if solids > 1:
-        warnings.append(f"'{obj.Name}' has {solids} separate solids; if one part was intended, check that the pieces touch or overlap")
+        warnings.append(
+            f"'{obj.Name}' has {solids} separate solids; if one part was intended, check that the pieces touch or overlap"
+        )
     is_sketch = obj.TypeId.startswith("Sketcher::")
     if solids == 0 and not is_sketch:
         warnings.append(f"'{obj.Name}' has no solid (it is a {shape.ShapeType.lower()})")

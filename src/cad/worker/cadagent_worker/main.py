@@ -5,6 +5,7 @@ One JSON reply per line on the reply descriptor (fd from CADAGENT_REPLY_FD, defa
 {"id": n, "ok": true, "result": {...}, "ms": 1.2} or {"id": n, "ok": false, "error": {"message", "hint", "code"}, "ms"}.
 FreeCAD and OCCT print to fd 1 from C++, so fd 1 is pointed at stderr before anything is imported.
 """
+
 import json
 import os
 import signal
@@ -31,7 +32,16 @@ def run():
     from . import ops_all  # noqa: F401  (registers every op module)
 
     ctx = context.Context()
-    out.write(json.dumps({"id": 0, "ok": True, "result": {"ready": True, "freecad": ctx.version, "ops": {k: v[1] for k, v in OPS.items()}}}) + "\n")
+    out.write(
+        json.dumps(
+            {
+                "id": 0,
+                "ok": True,
+                "result": {"ready": True, "freecad": ctx.version, "ops": {k: v[1] for k, v in OPS.items()}},
+            }
+        )
+        + "\n"
+    )
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -56,12 +66,24 @@ def run():
             reply = {"id": req_id, "ok": False, "error": {"message": str(e), "hint": e.hint, "code": e.code}}
         except KeyboardInterrupt:
             ctx.recover_after_interrupt()
-            reply = {"id": req_id, "ok": False, "error": {"message": "operation interrupted (timeout)", "hint": "the operation took too long; try simpler geometry", "code": "interrupted"}}
+            reply = {
+                "id": req_id,
+                "ok": False,
+                "error": {
+                    "message": "operation interrupted (timeout)",
+                    "hint": "the operation took too long; try simpler geometry",
+                    "code": "interrupted",
+                },
+            }
         except json.JSONDecodeError as e:
             reply = {"id": req_id, "ok": False, "error": {"message": f"malformed request: {e}", "code": "bad_request"}}
         except Exception as e:  # FreeCAD raises many exception types; all go back as op errors
             traceback.print_exc(file=sys.stderr)
-            reply = {"id": req_id, "ok": False, "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"}}
+            reply = {
+                "id": req_id,
+                "ok": False,
+                "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"},
+            }
         reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
         out.write(json.dumps(reply, default=_json_default) + "\n")
     _remove_private_home()

@@ -1,4 +1,5 @@
 """Imports every `ops_*.py` module in this package so each registers its ops."""
+
 import importlib
 import pkgutil
 

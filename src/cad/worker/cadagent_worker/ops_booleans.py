@@ -1,10 +1,15 @@
 """Booleans as parametric Part features: Part::Cut (several tools are fused first by a hidden
 helper), Part::MultiFuse, Part::MultiCommon. Volumes are compared before and after because
 OCCT happily returns an unchanged or empty result for inputs that do not overlap."""
+
 from .registry import op, OpError
 from .oputil import add_helper, hidden_input_warnings, require_solid, same_volume
 
-TYPES = {"union": ("Part::MultiFuse", "Union"), "cut": ("Part::Cut", "Cut"), "intersect": ("Part::MultiCommon", "Common")}
+TYPES = {
+    "union": ("Part::MultiFuse", "Union"),
+    "cut": ("Part::Cut", "Cut"),
+    "intersect": ("Part::MultiCommon", "Common"),
+}
 
 
 def _inputs(ctx, args):
@@ -13,11 +18,17 @@ def _inputs(ctx, args):
     if isinstance(names, str):
         names = [names]
     if not isinstance(names, list) or not names:
-        raise OpError("tools must be a non-empty list of object names", hint="e.g. tools: [\"hole1\", \"hole2\"]", code="bad_argument")
+        raise OpError(
+            "tools must be a non-empty list of object names", hint='e.g. tools: ["hole1", "hole2"]', code="bad_argument"
+        )
     if len(set(names)) != len(names):
         raise OpError("tools lists the same object twice", code="bad_argument")
     if base.Name in names:
-        raise OpError(f"'{base.Name}' is both the base and a tool", hint="the base is the object kept (cut) or the first operand", code="bad_argument")
+        raise OpError(
+            f"'{base.Name}' is both the base and a tool",
+            hint="the base is the object kept (cut) or the first operand",
+            code="bad_argument",
+        )
     tools = [ctx.get(n, "tool") for n in names]
     for o in [base] + tools:
         require_solid(o, "input")
@@ -80,12 +91,16 @@ def _volume_warnings(kind, base, tools, obj):
     out = []
     if kind == "cut":
         if same_volume(before, after):
-            out.append(f"the cut removed no material: {', '.join(t.Name for t in tools)} do not overlap '{base.Name}'; check their positions (measure / list_topology)")
+            out.append(
+                f"the cut removed no material: {', '.join(t.Name for t in tools)} do not overlap '{base.Name}'; check their positions (measure / list_topology)"
+            )
         else:
             out += _misses(base, tools)
     elif kind == "union":
         if same_volume(before, after):
-            out.append(f"the union added no material: {', '.join(t.Name for t in tools)} lie entirely inside '{base.Name}'")
+            out.append(
+                f"the union added no material: {', '.join(t.Name for t in tools)} lie entirely inside '{base.Name}'"
+            )
     elif kind == "intersect" and same_volume(before, after):
         out.append(f"the intersection equals '{base.Name}': it lies entirely inside the tools")
     return out

@@ -1,9 +1,9 @@
 """Session ops: liveness, parameters, document reset and the snapshot the Node side reads."""
+
 import os
 
-import FreeCAD
 
-from .registry import op, OpError
+from .registry import op
 from .health import health
 
 

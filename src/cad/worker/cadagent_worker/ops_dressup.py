@@ -5,6 +5,7 @@ Part::Fillet/Part::Chamfer store (edge index, radius) pairs that FreeCAD cannot 
 expression, so their sizes are evaluated numbers in the FCStd (replaying the design record
 re-applies parameters). Part::Thickness's Value is bound.
 """
+
 from .registry import op, OpError
 from .oputil import hidden_input_warnings, positive, require_solid, same_volume
 from .selectors import select
@@ -70,11 +71,23 @@ def _check_dressup(obj, base):
     "valid" compound of stray faces with no solid, spilling far outside the original."""
     shape, ref = obj.Shape, base.Shape
     if not shape.Solids or shape.Volume <= 0:
-        raise OpError(f"FreeCAD could not build '{obj.Name}': the result has no solid (it is a {shape.ShapeType.lower()})", code="recompute_failed")
+        raise OpError(
+            f"FreeCAD could not build '{obj.Name}': the result has no solid (it is a {shape.ShapeType.lower()})",
+            code="recompute_failed",
+        )
     grow = 1e-4 * max(1.0, ref.BoundBox.DiagonalLength)
     a, b = shape.BoundBox, ref.BoundBox
-    if a.XMin < b.XMin - grow or a.YMin < b.YMin - grow or a.ZMin < b.ZMin - grow or a.XMax > b.XMax + grow or a.YMax > b.YMax + grow or a.ZMax > b.ZMax + grow:
-        raise OpError(f"FreeCAD built a broken '{obj.Name}' that extends outside the original solid", code="recompute_failed")
+    if (
+        a.XMin < b.XMin - grow
+        or a.YMin < b.YMin - grow
+        or a.ZMin < b.ZMin - grow
+        or a.XMax > b.XMax + grow
+        or a.YMax > b.YMax + grow
+        or a.ZMax > b.ZMax + grow
+    ):
+        raise OpError(
+            f"FreeCAD built a broken '{obj.Name}' that extends outside the original solid", code="recompute_failed"
+        )
     if len(shape.Solids) > len(ref.Solids):
         raise OpError(f"'{obj.Name}' split the solid into {len(shape.Solids)} pieces", code="recompute_failed")
 
@@ -96,7 +109,9 @@ def _edge_feature(ctx, args, type_id, prefix, size_key, word):
         h = ctx.finish_object(obj, consumed=[base], warnings=warnings)
         _check_dressup(obj, base)
     except OpError as e:
-        e.hint = f"{word} {size:g} mm failed on {len(edges)} edge(s) of '{base.Name}': " + _size_hint(base.Shape, edges, word)
+        e.hint = f"{word} {size:g} mm failed on {len(edges)} edge(s) of '{base.Name}': " + _size_hint(
+            base.Shape, edges, word
+        )
         raise
     h["warnings"].extend(_sign_warning(prefix.lower(), before, obj.Shape.Volume, convex))
     h["selected"] = [n for n, _ in edges]
@@ -122,7 +137,11 @@ def shell(ctx, args):
     t = positive(ctx, args["thickness"], "thickness")
     faces = select(base.Shape, "faces", args.get("open_faces"), owner=base.Name)
     if len(faces) == len(base.Shape.Faces):
-        raise OpError("open_faces selects every face; nothing would be left", hint="select only the faces to remove, e.g. \">Z\"", code="bad_argument")
+        raise OpError(
+            "open_faces selects every face; nothing would be left",
+            hint='select only the faces to remove, e.g. ">Z"',
+            code="bad_argument",
+        )
     warnings = hidden_input_warnings([base])
     before = base.Shape.Volume
     obj = ctx.add("Part::Thickness", args.get("name"), "Shell")
@@ -145,6 +164,8 @@ def shell(ctx, args):
         raise
     after = obj.Shape.Volume
     if after >= before or same_volume(before, after):
-        h["warnings"].append(f"shell did not remove material (volume {before:.6g} -> {after:.6g}); the result is suspect")
+        h["warnings"].append(
+            f"shell did not remove material (volume {before:.6g} -> {after:.6g}); the result is suspect"
+        )
     h["removed_faces"] = [n for n, _ in faces]
     return h

@@ -1,6 +1,7 @@
 """File export. The Node side resolves and vets the path (inside the output folder, right
 extension); the worker checks containment again and writes atomically: a temp file in the
 same folder, then os.replace, so a reader never sees a half-written model."""
+
 import os
 
 import FreeCAD
@@ -22,21 +23,33 @@ EXTENSIONS = {
 # in side views. TechDraw picks its own x axis for side views, so the shape is turned into this
 # frame and always projected along +Z.
 VIEWS = {
-    "top": ((0, 0, 1), (1, 0, 0)), "bottom": ((0, 0, -1), (1, 0, 0)),
-    "front": ((0, -1, 0), (1, 0, 0)), "back": ((0, 1, 0), (-1, 0, 0)),
-    "right": ((1, 0, 0), (0, 1, 0)), "left": ((-1, 0, 0), (0, -1, 0)),
+    "top": ((0, 0, 1), (1, 0, 0)),
+    "bottom": ((0, 0, -1), (1, 0, 0)),
+    "front": ((0, -1, 0), (1, 0, 0)),
+    "back": ((0, 1, 0), (-1, 0, 0)),
+    "right": ((1, 0, 0), (0, 1, 0)),
+    "left": ((-1, 0, 0), (0, -1, 0)),
     "iso": ((1, -1, 1), (1, 1, 0)),
 }
 
 
 def _target(args):
     out_dir, path = args.get("out_dir"), args.get("path")
-    if not isinstance(out_dir, str) or not isinstance(path, str) or not os.path.isabs(out_dir) or not os.path.isabs(path):
+    if (
+        not isinstance(out_dir, str)
+        or not isinstance(path, str)
+        or not os.path.isabs(out_dir)
+        or not os.path.isabs(path)
+    ):
         raise OpError("export needs absolute out_dir and path", code="bad_argument")
     root = os.path.realpath(out_dir)
     folder = os.path.realpath(os.path.dirname(path))
     if os.path.commonpath([root, folder]) != root or os.path.islink(path):
-        raise OpError("export path escapes the output folder", hint="give a plain relative filename such as model.step", code="bad_path")
+        raise OpError(
+            "export path escapes the output folder",
+            hint="give a plain relative filename such as model.step",
+            code="bad_path",
+        )
     return folder, os.path.basename(path)
 
 
@@ -124,7 +137,11 @@ def export(ctx, args):
         raise OpError(f"a {fmt} file must end with {' or '.join(EXTENSIONS[fmt])}", code="bad_path")
     names = args.get("objects") or ctx.part_names()
     if fmt != "fcstd" and not names:
-        raise OpError("nothing to export: the design has no visible solid parts", hint="create a part first, or name objects explicitly", code="empty_result")
+        raise OpError(
+            "nothing to export: the design has no visible solid parts",
+            hint="create a part first, or name objects explicitly",
+            code="empty_result",
+        )
     objs = [ctx.get(n) for n in names] if fmt != "fcstd" else []
     ctx.recompute()
     final = os.path.join(folder, base)
@@ -133,12 +150,21 @@ def export(ctx, args):
     try:
         extra = _write(ctx, fmt, objs, tmp, view)
         if not os.path.exists(tmp) or os.path.getsize(tmp) == 0:
-            raise OpError(f"FreeCAD wrote no {fmt} data", hint="check the objects are valid solids (measure)", code="export_failed")
+            raise OpError(
+                f"FreeCAD wrote no {fmt} data",
+                hint="check the objects are valid solids (measure)",
+                code="export_failed",
+            )
         os.replace(tmp, final)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    result = {"format": fmt, "path": final, "bytes": os.path.getsize(final), "objects": names if fmt != "fcstd" else ctx.part_names()}
+    result = {
+        "format": fmt,
+        "path": final,
+        "bytes": os.path.getsize(final),
+        "objects": names if fmt != "fcstd" else ctx.part_names(),
+    }
     if fmt in ("dxf", "svg"):
         result["view"] = view
     result.update(extra)

@@ -8,6 +8,7 @@ and countersink angles given as expressions stay bound to the Params sheet.
 Each cutter starts a little outside the face (CLEAR) so no boolean sees coplanar faces; the
 part outside the solid removes nothing, so depths are still measured from the face.
 """
+
 import math
 
 import FreeCAD
@@ -36,14 +37,18 @@ def _planar_faces(base, selector):
     normals = [face_normal(f) for _, f in faces]
     if any(n is None for n in normals):
         bad = [n for (n, _), nv in zip(faces, normals) if nv is None]
-        raise OpError(f"hole needs a planar face; {', '.join(bad)} is curved", hint="select the flat face the holes start on, e.g. \">Z\"", code="bad_argument")
+        raise OpError(
+            f"hole needs a planar face; {', '.join(bad)} is curved",
+            hint='select the flat face the holes start on, e.g. ">Z"',
+            code="bad_argument",
+        )
     n0 = normals[0]
     p0 = faces[0][1].Vertexes[0].Point if faces[0][1].Vertexes else faces[0][1].CenterOfMass
     for (name, f), n in zip(faces[1:], normals[1:]):
         if n.dot(n0) < 1 - 1e-9 or abs((f.CenterOfMass - p0).dot(n0)) > 1e-6:
             raise OpError(
                 f"face selector matched faces in different planes ({faces[0][0]}, {name})",
-                hint="select one flat face (or coplanar faces), e.g. \">Z\" or a name from list_topology",
+                hint='select one flat face (or coplanar faces), e.g. ">Z" or a name from list_topology',
                 code="bad_argument",
             )
     return faces, n0, p0
@@ -57,7 +62,11 @@ def hole(ctx, args):
     inward = -outward
     raw_positions = args.get("positions")
     if not isinstance(raw_positions, list) or not raw_positions:
-        raise OpError("positions must be a non-empty list of [x, y, z]", hint="global coordinates of the hole centres on the face", code="bad_argument")
+        raise OpError(
+            "positions must be a non-empty list of [x, y, z]",
+            hint="global coordinates of the hole centres on the face",
+            code="bad_argument",
+        )
     if args.get("diameter") is None:
         raise OpError("diameter is required", hint="hole diameter in mm", code="bad_argument")
     dia = _q(ctx, args["diameter"], "diameter")
@@ -73,22 +82,40 @@ def hole(ctx, args):
             raise OpError("counterbore must be {diameter, depth}", code="bad_argument")
         cb_d, cb_h = _q(ctx, cb.get("diameter"), "counterbore.diameter"), _q(ctx, cb.get("depth"), "counterbore.depth")
         if cb_d.value <= dia.value:
-            raise OpError(f"counterbore.diameter ({cb_d.value:g}) must exceed the hole diameter ({dia.value:g})", code="bad_argument")
+            raise OpError(
+                f"counterbore.diameter ({cb_d.value:g}) must exceed the hole diameter ({dia.value:g})",
+                code="bad_argument",
+            )
         if depth is not None and cb_h.value >= depth.value:
-            raise OpError(f"counterbore.depth ({cb_h.value:g}) must be less than the hole depth ({depth.value:g})", code="bad_argument")
+            raise OpError(
+                f"counterbore.depth ({cb_h.value:g}) must be less than the hole depth ({depth.value:g})",
+                code="bad_argument",
+            )
     if cs is not None:
         if not isinstance(cs, dict):
             raise OpError("countersink must be {diameter, angle}", code="bad_argument")
-        cs_d, cs_a = _q(ctx, cs.get("diameter"), "countersink.diameter"), _q(ctx, cs.get("angle", 90), "countersink.angle")
+        cs_d, cs_a = (
+            _q(ctx, cs.get("diameter"), "countersink.diameter"),
+            _q(ctx, cs.get("angle", 90), "countersink.angle"),
+        )
         if cs_d.value <= dia.value:
-            raise OpError(f"countersink.diameter ({cs_d.value:g}) must exceed the hole diameter ({dia.value:g})", code="bad_argument")
+            raise OpError(
+                f"countersink.diameter ({cs_d.value:g}) must exceed the hole diameter ({dia.value:g})",
+                code="bad_argument",
+            )
         if not 0 < cs_a.value < 180:
-            raise OpError(f"countersink.angle must be in (0, 180), got {cs_a.value:g}", hint="the included cone angle, typically 90 (metric) or 82 (imperial)", code="bad_argument")
+            raise OpError(
+                f"countersink.angle must be in (0, 180), got {cs_a.value:g}",
+                hint="the included cone angle, typically 90 (metric) or 82 (imperial)",
+                code="bad_argument",
+            )
 
     shape = base.Shape
     bb = shape.BoundBox
     clear = max(0.01, 0.05 * dia.value)
-    corners = [FreeCAD.Vector(x, y, z) for x in (bb.XMin, bb.XMax) for y in (bb.YMin, bb.YMax) for z in (bb.ZMin, bb.ZMax)]
+    corners = [
+        FreeCAD.Vector(x, y, z) for x in (bb.XMin, bb.XMax) for y in (bb.YMin, bb.YMax) for z in (bb.ZMin, bb.ZMax)
+    ]
     through_len = max(0.0, max((c - plane_pt).dot(inward) for c in corners)) + 1.0
     warnings = hidden_input_warnings([base])
     positions = []
@@ -98,7 +125,9 @@ def hole(ctx, args):
         proj = pt - outward * off
         dist = min(f.distToShape(_vertex(proj))[0] for _, f in faces)
         if abs(off) > ON_FACE_TOL:
-            warnings.append(f"positions[{i}] {_fmt(pt)} is {off:.4g} mm off the face plane; drilled from its projection {_fmt(proj)}")
+            warnings.append(
+                f"positions[{i}] {_fmt(pt)} is {off:.4g} mm off the face plane; drilled from its projection {_fmt(proj)}"
+            )
         if dist > ON_FACE_TOL:
             warnings.append(f"positions[{i}] {_fmt(proj)} is not on the selected face ({dist:.4g} mm outside it)")
         positions.append((p, pt, proj, abs(off) <= ON_FACE_TOL))
@@ -108,7 +137,7 @@ def hole(ctx, args):
     radius = dia / 2
     drill_h = Q(through_len) + clear if through else depth + clear
     tools, per_position = [], []
-    for k, (raw, pt, proj, exact) in enumerate(positions):
+    for k, (raw, _pt, proj, exact) in enumerate(positions):
         start = proj - inward * clear
         mine = []
         cyl = add_helper(ctx, "Part::Cylinder", obj.Name, f"drill{k + 1}")

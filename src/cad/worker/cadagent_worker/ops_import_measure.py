@@ -1,5 +1,6 @@
 """Re-import a STEP file in the worker without touching the document: the eval's check that an
 exported part reads back as a valid solid with the same volume."""
+
 import os
 
 from .registry import op, OpError

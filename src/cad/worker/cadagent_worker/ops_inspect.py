@@ -1,4 +1,5 @@
 """Inspection (list_objects, get_object, list_topology) and delete_object."""
+
 import FreeCAD
 
 from .registry import op, OpError
@@ -7,14 +8,27 @@ from .oputil import HELPER_PROP, is_helper
 from .selectors import describe, select, subshapes
 
 # Bookkeeping properties that say nothing about the geometry.
-SKIP_PROPS = {"Shape", "Proxy", "ExpressionEngine", "Label", "Label2", "Visibility", "PlacementList", "VisibilityList", HELPER_PROP}
+SKIP_PROPS = {
+    "Shape",
+    "Proxy",
+    "ExpressionEngine",
+    "Label",
+    "Label2",
+    "Visibility",
+    "PlacementList",
+    "VisibilityList",
+    HELPER_PROP,
+}
 MAX_TOPOLOGY = 300
 
 
 def _value(v):
     if isinstance(v, FreeCAD.Placement):
         axis = v.Rotation.Axis
-        return {"position": [r(x) for x in v.Base], "rotation": {"axis": [r(x) for x in axis], "angle": r(v.Rotation.Angle * 180 / 3.141592653589793)}}
+        return {
+            "position": [r(x) for x in v.Base],
+            "rotation": {"axis": [r(x) for x in axis], "angle": r(v.Rotation.Angle * 180 / 3.141592653589793)},
+        }
     if isinstance(v, FreeCAD.Vector):
         return [r(x) for x in v]
     if hasattr(v, "Value") and hasattr(v, "Unit"):
@@ -102,7 +116,9 @@ def delete_object(ctx, args):
     obj = ctx.get(args.get("name"), need_shape=False)
     users = [u.Name for u in obj.InList if u.Name != "Params"]
     if users:
-        raise OpError(f"'{obj.Name}' is used by {', '.join(users)}", hint=f"delete {', '.join(users)} first", code="in_use")
+        raise OpError(
+            f"'{obj.Name}' is used by {', '.join(users)}", hint=f"delete {', '.join(users)} first", code="in_use"
+        )
     doomed = [obj]
     inputs = []
     for i in obj.OutList:

@@ -1,5 +1,6 @@
 """Read-only measurements: per-object properties, minimum distances, and a whole-design check
 (validity, interferences between parts) the model runs before finishing."""
+
 import FreeCAD
 
 from .registry import op, OpError
@@ -112,7 +113,7 @@ def check_design(ctx, args):
     interferences = []
     for i, a in enumerate(names):
         sa = ctx.doc.getObject(a).Shape
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             sb = ctx.doc.getObject(b).Shape
             if not sa.BoundBox.intersect(sb.BoundBox):
                 continue
@@ -120,7 +121,9 @@ def check_design(ctx, args):
             v = c.Volume
             if v > INTERFERENCE_MIN:
                 interferences.append({"a": a, "b": b, "volume": r(v), "bbox": bbox_of(c)})
-                warnings.append(f"'{a}' and '{b}' overlap by {v:.6g} mm³; fuse them (boolean union) if they are one part, or move them apart")
+                warnings.append(
+                    f"'{a}' and '{b}' overlap by {v:.6g} mm³; fuse them (boolean union) if they are one part, or move them apart"
+                )
     if not names:
         warnings.append("the design has no visible solid parts yet")
     ok = bool(names) and not broken and not interferences and all("check" not in p for p in parts)

@@ -1,6 +1,7 @@
 """Linear and polar patterns as Draft Array objects (Part::FeaturePython with the Draft `Array`
 proxy): parametric, recomputed headless, and reopened by any FreeCAD that has the Draft module.
 Count, spacing, angle and centre stay bound to parameters given as expressions."""
+
 import FreeCAD
 
 from .registry import op, OpError
@@ -28,7 +29,9 @@ def _finish(ctx, src, obj, n):
         # (holes, pegs), so say what it means here instead.
         result["warnings"] = [w for w in result["warnings"] if "separate solids" not in w]
         if obj.Fuse:
-            result["warnings"].append(f"the {n} instances do not touch, so '{obj.Name}' is {solids} separate solids: fine as a boolean tool (holes, pegs), not as one part")
+            result["warnings"].append(
+                f"the {n} instances do not touch, so '{obj.Name}' is {solids} separate solids: fine as a boolean tool (holes, pegs), not as one part"
+            )
     result["instances"] = n
     return result
 
@@ -65,7 +68,11 @@ def polar_pattern(ctx, args):
     raw = 360 if args.get("angle") is None else args["angle"]
     angle = ctx.num(raw, "angle")
     if angle == 0 or abs(angle) > 360:
-        raise OpError(f"angle must be in [-360, 360] and not 0, got {angle:g}", hint="360 spreads the instances evenly round a full circle", code="bad_argument")
+        raise OpError(
+            f"angle must be in [-360, 360] and not 0, got {angle:g}",
+            hint="360 spreads the instances evenly round a full circle",
+            code="bad_argument",
+        )
     expr = expr_of(ctx, raw)
     if angle < 0:
         # Draft spreads a full turn evenly only for +360 exactly: turn the axis round instead.

@@ -1,5 +1,6 @@
 """Part workbench primitives. Every dimension and placement component given as an expression is
 bound to the Params sheet, so the saved FCStd stays parametric."""
+
 from .registry import op, OpError
 from .oputil import apply_placement, bind_int, positive
 
@@ -8,7 +9,9 @@ def _dims(ctx, obj, args, props):
     """Validate then bind each (arg, property, allow_zero) dimension."""
     for key, prop, allow_zero in props:
         if args.get(key) is None:
-            raise OpError(f"{key} is required", hint=f"give {key} in mm (number or parameter expression)", code="bad_argument")
+            raise OpError(
+                f"{key} is required", hint=f"give {key} in mm (number or parameter expression)", code="bad_argument"
+            )
         positive(ctx, args[key], key, allow_zero)
         ctx.bind(obj, prop, args[key], key)
 
@@ -44,7 +47,11 @@ def create_cone(ctx, args):
     obj = ctx.add("Part::Cone", args.get("name"), "Cone")
     _dims(ctx, obj, args, [("radius1", "Radius1", True), ("radius2", "Radius2", True), ("height", "Height", False)])
     if ctx.num(args["radius1"]) == 0 and ctx.num(args["radius2"]) == 0:
-        raise OpError("radius1 and radius2 cannot both be 0", hint="radius1 is the base radius, radius2 the top radius; one may be 0 for a pointed cone", code="bad_argument")
+        raise OpError(
+            "radius1 and radius2 cannot both be 0",
+            hint="radius1 is the base radius, radius2 the top radius; one may be 0 for a pointed cone",
+            code="bad_argument",
+        )
     apply_placement(ctx, obj, args.get("position"), args.get("rotation"))
     return ctx.finish_object(obj)
 
@@ -78,5 +85,9 @@ def create_prism(ctx, args):
 def _angle(ctx, obj, value):
     a = ctx.num(value, "angle")
     if not 0 < a <= 360:
-        raise OpError(f"angle must be in (0, 360], got {a:g}", hint="the swept angle of a partial cylinder in degrees; omit for a full one", code="bad_argument")
+        raise OpError(
+            f"angle must be in (0, 360], got {a:g}",
+            hint="the swept angle of a partial cylinder in degrees; omit for a full one",
+            code="bad_argument",
+        )
     ctx.bind(obj, "Angle", value, "angle")

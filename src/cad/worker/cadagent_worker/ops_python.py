@@ -3,6 +3,7 @@ worker (which holds no keys) with the document at hand; what it prints is the re
 
 It is registered as mutating: it may change the document, so a failure rolls back what it
 added and a success is journaled (a restarted worker replays the same code)."""
+
 import contextlib
 import io
 import traceback
@@ -23,7 +24,14 @@ def run_python(ctx, args):
     import Part
 
     before = {o.Name for o in ctx.doc.Objects}
-    env = {"__name__": "__cadagent__", "FreeCAD": FreeCAD, "App": FreeCAD, "Part": Part, "doc": ctx.doc, "params": ctx.params.snapshot()}
+    env = {
+        "__name__": "__cadagent__",
+        "FreeCAD": FreeCAD,
+        "App": FreeCAD,
+        "Part": Part,
+        "doc": ctx.doc,
+        "params": ctx.params.snapshot(),
+    }
     buf = io.StringIO()
     try:
         with contextlib.redirect_stdout(buf):

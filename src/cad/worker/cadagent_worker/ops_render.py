@@ -5,6 +5,7 @@ One mesh per object: shared vertices, triangles, and the B-rep face each triangl
 object's feature edges as polylines. Seam edges (where a cylinder's face closes on itself) and
 degenerate edges (sphere poles) are left out: they are not features and would read as cracks.
 """
+
 import math
 from collections import OrderedDict
 
@@ -48,7 +49,9 @@ def _mesh(shape, tol, nd):
 
     # Mesh a copy: BRepMesh stores triangles on the shape, and optimalBoundingBox then measures
     # the mesh instead of the exact geometry, so every later bbox in measure/health would shift.
-    mesh = MeshPart.meshFromShape(Shape=shape.copy(), LinearDeflection=tol, AngularDeflection=ANGULAR_DEFLECTION, Relative=False, Segments=True)
+    mesh = MeshPart.meshFromShape(
+        Shape=shape.copy(), LinearDeflection=tol, AngularDeflection=ANGULAR_DEFLECTION, Relative=False, Segments=True
+    )
     points, facets = mesh.Topology
     # One segment per B-rep face, in face order (Segments=True).
     face_of = [0] * len(facets)
@@ -70,7 +73,14 @@ def _object_mesh(obj, shape, tol, nd):
     vertices, triangles, face_of = _mesh(shape, tol, nd) if shape.Faces else ([], [], [])
     # Closed: every shell of a solid is watertight, so the renderer may skip back faces.
     closed = bool(shape.Solids) and all(sh.isClosed() for sh in shape.Shells)
-    payload = {"name": obj.Name, "closed": closed, "vertices": vertices, "triangles": triangles, "faces": face_of, "edges": _edges(shape, tol, nd)}
+    payload = {
+        "name": obj.Name,
+        "closed": closed,
+        "vertices": vertices,
+        "triangles": triangles,
+        "faces": face_of,
+        "edges": _edges(shape, tol, nd),
+    }
     _cache[key] = (shape, payload)
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
@@ -105,7 +115,11 @@ def tessellate(ctx, args):
     if not isinstance(names, list):
         raise OpError("objects must be a list of names", code="bad_argument")
     if not names:
-        raise OpError("nothing to render: the design has no visible solid parts", hint="create a part first, or name objects explicitly", code="empty_result")
+        raise OpError(
+            "nothing to render: the design has no visible solid parts",
+            hint="create a part first, or name objects explicitly",
+            code="empty_result",
+        )
     objs = [ctx.get(n) for n in names]
     shapes = [o.Shape for o in objs]
     box, diag = _bbox(shapes)
@@ -121,7 +135,11 @@ def tessellate(ctx, args):
         payload = _object_mesh(o, s, tol, nd)
         total += len(payload["faces"])
         if total > MAX_TRIANGLES:
-            raise OpError(f"the mesh for rendering is too large ({total} triangles)", hint="pass a larger tolerance (mm) or fewer objects", code="too_large")
+            raise OpError(
+                f"the mesh for rendering is too large ({total} triangles)",
+                hint="pass a larger tolerance (mm) or fewer objects",
+                code="too_large",
+            )
         out.append(payload)
     return {
         "tolerance": r(tol),

@@ -4,6 +4,7 @@ The sketch is placed on XY/XZ/YZ with an offset along the remaining axis (bound 
 expression) rather than attached to a face: face names move when upstream geometry changes
 (topological naming in 0.20), base planes do not.
 """
+
 import FreeCAD
 import Part
 
@@ -26,7 +27,11 @@ def profile_face(sketch):
     """The sketch's wires made into one face with holes (what extrude/revolve will build)."""
     wires = sketch.Shape.Wires
     if not wires:
-        raise OpError(f"sketch '{sketch.Name}' has no closed profile", hint="create_sketch with at least one profile", code="bad_profile")
+        raise OpError(
+            f"sketch '{sketch.Name}' has no closed profile",
+            hint="create_sketch with at least one profile",
+            code="bad_profile",
+        )
     open_w = [i for i, w in enumerate(wires) if not w.isClosed()]
     if open_w:
         raise OpError(f"sketch '{sketch.Name}' has open outlines", hint="every profile must close", code="bad_profile")
@@ -46,10 +51,18 @@ def plane_axis(sketch):
 def create_sketch(ctx, args):
     plane = args.get("plane", "XY")
     if plane not in PLANES:
-        raise OpError(f"plane must be XY, XZ or YZ, got {plane!r}", hint='XY: (x, y) -> (X, Y); XZ: (x, y) -> (X, Z); YZ: (x, y) -> (Y, Z)', code="bad_argument")
+        raise OpError(
+            f"plane must be XY, XZ or YZ, got {plane!r}",
+            hint="XY: (x, y) -> (X, Y); XZ: (x, y) -> (X, Z); YZ: (x, y) -> (Y, Z)",
+            code="bad_argument",
+        )
     profiles = args.get("profiles")
     if not isinstance(profiles, list) or not profiles:
-        raise OpError("profiles must be a non-empty list", hint='e.g. [{"type": "rectangle", "x": 0, "y": 0, "width": 40, "height": 20}]', code="bad_argument")
+        raise OpError(
+            "profiles must be a non-empty list",
+            hint='e.g. [{"type": "rectangle", "x": 0, "y": 0, "width": 40, "height": 20}]',
+            code="bad_argument",
+        )
     sk = ctx.add("Sketcher::SketchObject", args.get("name"), "Sketch")
     rot, axis = PLANES[plane]
     offset = args.get("offset", 0)
@@ -64,7 +77,9 @@ def create_sketch(ctx, args):
         what = f"profiles[{i}]"
         if not isinstance(p, dict) or p.get("type") not in KINDS:
             got = p.get("type") if isinstance(p, dict) else p
-            raise OpError(f"{what}: unknown profile type {got!r}", hint="types: " + ", ".join(KINDS), code="bad_argument")
+            raise OpError(
+                f"{what}: unknown profile type {got!r}", hint="types: " + ", ".join(KINDS), code="bad_argument"
+            )
         getattr(b, p["type"])(p, f"{what} ({p['type']})")
     check_nesting(b.profiles)
     b.commit()
@@ -78,6 +93,14 @@ def create_sketch(ctx, args):
         )
     h = ctx.finish_object(sk)
     face = profile_face(sk)
-    h.update({"plane": plane, "offset": off, "profiles": len(profiles), "wires": len(sk.Shape.Wires), "profile_area": rnd(face.Area)})
+    h.update(
+        {
+            "plane": plane,
+            "offset": off,
+            "profiles": len(profiles),
+            "wires": len(sk.Shape.Wires),
+            "profile_area": rnd(face.Area),
+        }
+    )
     h["warnings"] = [w for w in h["warnings"] if "has no solid" not in w]
     return h

@@ -3,6 +3,7 @@
 Lengths and angles given as expressions stay bound to the Params sheet; the consumed sketches
 are hidden, as FreeCAD does.
 """
+
 import FreeCAD
 
 from .registry import op, OpError
@@ -15,7 +16,11 @@ DIRECTIONS = ("normal", "reversed", "symmetric")
 def _sketch(ctx, name, what="sketch"):
     obj = ctx.get(name, what)
     if obj.Shape.Solids:
-        raise OpError(f"{what} '{name}' is a solid, not a sketch", hint="pass the name returned by create_sketch", code="bad_argument")
+        raise OpError(
+            f"{what} '{name}' is a solid, not a sketch",
+            hint="pass the name returned by create_sketch",
+            code="bad_argument",
+        )
     return obj
 
 
@@ -30,7 +35,11 @@ def extrude(ctx, args):
     dist = args.get("distance")
     d = ctx.num(dist, "distance") if dist is not None else None
     if d is None or d <= 0:
-        raise OpError(f"distance must be > 0, got {dist!r}", hint='give a positive length; use direction "reversed" to go the other way', code="bad_argument")
+        raise OpError(
+            f"distance must be > 0, got {dist!r}",
+            hint='give a positive length; use direction "reversed" to go the other way',
+            code="bad_argument",
+        )
     mode = args.get("direction", "normal")
     if mode not in DIRECTIONS:
         raise OpError(f"direction must be one of {', '.join(DIRECTIONS)}, got {mode!r}", code="bad_argument")
@@ -81,7 +90,11 @@ def revolve(ctx, args):
         base = vec(ctx, point_raw, "axis.point")
         axis = direction(ctx, dir_raw, "axis.direction")
     else:
-        raise OpError(f"axis must be \"X\", \"Y\", \"Z\" or {{point, direction}}, got {axis_arg!r}", hint="global axes through the origin, or a line through `point` along `direction`", code="bad_argument")
+        raise OpError(
+            f'axis must be "X", "Y", "Z" or {{point, direction}}, got {axis_arg!r}',
+            hint="global axes through the origin, or a line through `point` along `direction`",
+            code="bad_argument",
+        )
     # A profile reaching across the axis would sweep through itself: refuse it with the numbers.
     on_axis = face.distToShape(_axis_line(base, axis, face))[0]
     if on_axis < 1e-7 and _crosses(face, base, axis):
@@ -132,7 +145,11 @@ def _crosses(face, base, axis):
 def loft(ctx, args):
     names = args.get("sketches")
     if not isinstance(names, list) or len(names) < 2:
-        raise OpError("sketches must list at least two sketch names", hint="create one sketch per section (e.g. on XY at offsets 0 and 30), in order", code="bad_argument")
+        raise OpError(
+            "sketches must list at least two sketch names",
+            hint="create one sketch per section (e.g. on XY at offsets 0 and 30), in order",
+            code="bad_argument",
+        )
     sks = [_sketch(ctx, n, f"sketches[{i}]") for i, n in enumerate(names)]
     for s in sks:
         if len(s.Shape.Wires) != 1:

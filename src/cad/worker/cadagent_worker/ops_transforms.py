@@ -3,12 +3,21 @@
 Moving changes an existing object's Placement, which the generic rollback (it only removes added
 objects) does not undo; transform restores the old Placement and expressions itself on failure,
 so a failed call leaves nothing behind and the journal replays exactly the successful calls."""
+
 import FreeCAD
 
 from .registry import op, OpError
 from .oputil import (
-    PLANE_NORMALS, add_helper, bind_vector, direction, expr_of, expressions, hidden_input_warnings,
-    require_solid, same_volume, vec,
+    PLANE_NORMALS,
+    add_helper,
+    bind_vector,
+    direction,
+    expr_of,
+    expressions,
+    hidden_input_warnings,
+    require_solid,
+    same_volume,
+    vec,
 )
 
 
@@ -37,7 +46,11 @@ def transform(ctx, args):
     obj = ctx.get(args.get("object"), "object")
     translate, rotate = args.get("translate"), args.get("rotate")
     if translate is None and rotate is None:
-        raise OpError("nothing to do: give translate and/or rotate", hint="translate: [dx, dy, dz]; rotate: {axis, angle, center?}", code="bad_argument")
+        raise OpError(
+            "nothing to do: give translate and/or rotate",
+            hint="translate: [dx, dy, dz]; rotate: {axis, angle, center?}",
+            code="bad_argument",
+        )
     saved_pl, saved_expr = FreeCAD.Placement(obj.Placement), expressions(obj, "Placement")
     warnings = []
     try:
@@ -48,8 +61,12 @@ def transform(ctx, args):
             angle = ctx.num(rotate.get("angle"), "rotate.angle")
             center = vec(ctx, rotate.get("center"), "rotate.center", (0, 0, 0))
             if _clear_placement_expressions(obj):
-                warnings.append(f"'{obj.Name}' had a parameter-bound placement; after this rotation its placement is fixed numbers")
-            obj.Placement = FreeCAD.Placement(FreeCAD.Vector(), FreeCAD.Rotation(axis, angle), center).multiply(obj.Placement)
+                warnings.append(
+                    f"'{obj.Name}' had a parameter-bound placement; after this rotation its placement is fixed numbers"
+                )
+            obj.Placement = FreeCAD.Placement(FreeCAD.Vector(), FreeCAD.Rotation(axis, angle), center).multiply(
+                obj.Placement
+            )
         if translate is not None:
             d = vec(ctx, translate, "translate")
             old_base = FreeCAD.Vector(obj.Placement.Base)
@@ -103,7 +120,11 @@ def mirror(ctx, args):
     require_solid(src, "object")
     plane = args.get("plane")
     if plane not in PLANE_NORMALS:
-        raise OpError(f"plane must be XY, XZ or YZ, got {plane!r}", hint="XY mirrors z, XZ mirrors y, YZ mirrors x", code="bad_argument")
+        raise OpError(
+            f"plane must be XY, XZ or YZ, got {plane!r}",
+            hint="XY mirrors z, XZ mirrors y, YZ mirrors x",
+            code="bad_argument",
+        )
     through = args.get("through")
     merge = bool(args.get("merge", False))
     name = ctx.new_name(args.get("name"), "Mirror")
@@ -120,7 +141,11 @@ def mirror(ctx, args):
     obj.Refine = True
     ctx.recompute()
     if same_volume(obj.Shape.Volume, src.Shape.Volume):
-        warnings.append(f"the mirrored copy coincides with '{src.Name}' (it is already symmetric about this plane): merge added nothing")
+        warnings.append(
+            f"the mirrored copy coincides with '{src.Name}' (it is already symmetric about this plane): merge added nothing"
+        )
     elif len(obj.Shape.Solids) > 1:
-        warnings.append("the mirrored copy does not touch the original; use `through` on the face you want to mirror about")
+        warnings.append(
+            "the mirrored copy does not touch the original; use `through` on the face you want to mirror about"
+        )
     return ctx.finish_object(obj, consumed=[src], warnings=warnings)

@@ -1,5 +1,6 @@
 """Helpers shared by the op modules: vectors, parameter-bound placements, helper objects,
 volume comparisons. Not an `ops_*` module, so ops_all does not import it as one."""
+
 import FreeCAD
 
 from .registry import OpError
@@ -23,7 +24,9 @@ def vec(ctx, v, what, default=None):
         if key in AXES:
             return FreeCAD.Vector(*AXES[key]) * sign
     if not isinstance(v, (list, tuple)) or len(v) != 3:
-        raise OpError(f"{what} must be [x, y, z], got {v!r}", hint="three numbers or parameter expressions", code="bad_argument")
+        raise OpError(
+            f"{what} must be [x, y, z], got {v!r}", hint="three numbers or parameter expressions", code="bad_argument"
+        )
     return FreeCAD.Vector(*[ctx.num(c, f"{what}[{i}]") for i, c in enumerate(v)])
 
 
@@ -31,14 +34,18 @@ def direction(ctx, v, what):
     """A unit vector; a zero vector is an argument error rather than a silent no-op."""
     d = vec(ctx, v, what)
     if d.Length < 1e-12:
-        raise OpError(f"{what} must not be the zero vector", hint="e.g. [0, 0, 1] or \"Z\"", code="bad_argument")
+        raise OpError(f"{what} must not be the zero vector", hint='e.g. [0, 0, 1] or "Z"', code="bad_argument")
     return d.normalize()
 
 
 def positive(ctx, value, what, allow_zero=False):
     v = ctx.num(value, what)
     if v < 0 or (v == 0 and not allow_zero):
-        raise OpError(f"{what} must be {'>= 0' if allow_zero else '> 0'}, got {v:g}", hint=f"give a positive {what} in mm", code="bad_argument")
+        raise OpError(
+            f"{what} must be {'>= 0' if allow_zero else '> 0'}, got {v:g}",
+            hint=f"give a positive {what} in mm",
+            code="bad_argument",
+        )
     return v
 
 

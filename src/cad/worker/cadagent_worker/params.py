@@ -1,5 +1,6 @@
 """User parameters: a spreadsheet named `Params` (aliases = parameter names) and a safe
 evaluator for the expressions the model writes ("width/2 + 3")."""
+
 import ast
 import math
 import re
@@ -31,9 +32,17 @@ class Params:
 
     def set(self, name, value, unit="mm", description=None):
         if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", name or ""):
-            raise OpError(f"invalid parameter name {name!r}", hint="parameter names match [A-Za-z][A-Za-z0-9_]*", code="bad_argument")
+            raise OpError(
+                f"invalid parameter name {name!r}",
+                hint="parameter names match [A-Za-z][A-Za-z0-9_]*",
+                code="bad_argument",
+            )
         if name in _FUNCS or name in _CONSTS:
-            raise OpError(f"'{name}' is a reserved function or constant name", hint="pick another parameter name", code="bad_argument")
+            raise OpError(
+                f"'{name}' is a reserved function or constant name",
+                hint="pick another parameter name",
+                code="bad_argument",
+            )
         v = self.evaluate(value, "value")
         entry = self.values.get(name)
         row = entry["row"] if entry else len(self.values) + 1
@@ -58,7 +67,11 @@ class Params:
                 return alias
             except ValueError:
                 continue
-        raise OpError(f"FreeCAD cannot use {name!r} as a spreadsheet alias", hint="pick a longer parameter name", code="bad_argument")
+        raise OpError(
+            f"FreeCAD cannot use {name!r} as a spreadsheet alias",
+            hint="pick a longer parameter name",
+            code="bad_argument",
+        )
 
     def evaluate(self, value, what="value"):
         if isinstance(value, bool):
@@ -77,7 +90,11 @@ class Params:
         except ZeroDivisionError:
             raise OpError(f"{what}: division by zero in '{value}'", code="bad_expression")
         except Exception as e:
-            raise OpError(f"{what}: cannot evaluate '{value}' ({e})", hint="use numbers, declared parameters, + - * / ^ ( ) and sin cos tan sqrt abs min max", code="bad_expression")
+            raise OpError(
+                f"{what}: cannot evaluate '{value}' ({e})",
+                hint="use numbers, declared parameters, + - * / ^ ( ) and sin cos tan sqrt abs min max",
+                code="bad_expression",
+            )
         return float(result)
 
     def _eval(self, node):
@@ -89,29 +106,51 @@ class Params:
             if node.id in _CONSTS:
                 return _CONSTS[node.id]
             known = ", ".join(sorted(self.values)) or "(none declared)"
-            raise OpError(f"unknown parameter '{node.id}'", hint=f"declare it with set_parameter first; declared: {known}", code="unknown_parameter")
+            raise OpError(
+                f"unknown parameter '{node.id}'",
+                hint=f"declare it with set_parameter first; declared: {known}",
+                code="unknown_parameter",
+            )
         if isinstance(node, ast.BinOp):
             a, b = self._eval(node.left), self._eval(node.right)
-            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b, ast.Div: lambda: a / b, ast.Pow: lambda: a ** b, ast.Mod: lambda: a % b}
+            ops = {
+                ast.Add: lambda: a + b,
+                ast.Sub: lambda: a - b,
+                ast.Mult: lambda: a * b,
+                ast.Div: lambda: a / b,
+                ast.Pow: lambda: a**b,
+                ast.Mod: lambda: a % b,
+            }
             for t, f in ops.items():
                 if isinstance(node.op, t):
                     return f()
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             v = self._eval(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS and not node.keywords:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _FUNCS
+            and not node.keywords
+        ):
             return _FUNCS[node.func.id](*[self._eval(a) for a in node.args])
         raise ValueError(f"unsupported syntax {type(node).__name__}")
 
     def to_freecad_expr(self, value):
         """Rewrite parameter names to spreadsheet references (`width` -> `Params.width`); `**` to `^`."""
         expr = value.replace("**", "^")
-        return _IDENT.sub(lambda m: f"Params.{self.values[m.group(1)]['alias']}" if m.group(1) in self.values else m.group(1), expr)
+        return _IDENT.sub(
+            lambda m: f"Params.{self.values[m.group(1)]['alias']}" if m.group(1) in self.values else m.group(1), expr
+        )
 
     def to_model_expr(self, expr):
         """The inverse of to_freecad_expr, for showing bound expressions back to the model."""
         names = {e["alias"]: n for n, e in self.values.items()}
-        return re.sub(r"\bParams\.([A-Za-z_][A-Za-z0-9_]*)", lambda m: names.get(m.group(1), m.group(1)), expr).replace("^", "**")
+        return re.sub(r"\bParams\.([A-Za-z_][A-Za-z0-9_]*)", lambda m: names.get(m.group(1), m.group(1)), expr).replace(
+            "^", "**"
+        )
 
     def snapshot(self):
-        return {k: {"value": v["value"], "unit": v["unit"], "description": v["description"]} for k, v in self.values.items()}
+        return {
+            k: {"value": v["value"], "unit": v["unit"], "description": v["description"]} for k, v in self.values.items()
+        }

@@ -21,6 +21,7 @@ axis is along Z); `#Z` faces are planar faces perpendicular to Z (normal along Z
 `|Z` is line edges along Z; `#Z` is line edges perpendicular to Z plus circles/ellipses lying in
 a plane perpendicular to Z (e.g. the rims of a vertical cylinder).
 """
+
 import re
 
 import FreeCAD
@@ -34,12 +35,27 @@ REL_TOL = 1e-6  # "farthest" groups: relative to the shape's bbox diagonal
 
 # FreeCAD geometry class names -> selector type names.
 _TYPE_NAMES = {
-    "Line": "LINE", "LineSegment": "LINE", "Circle": "CIRCLE", "ArcOfCircle": "CIRCLE",
-    "Ellipse": "ELLIPSE", "ArcOfEllipse": "ELLIPSE", "Hyperbola": "HYPERBOLA", "Parabola": "PARABOLA",
-    "BSplineCurve": "BSPLINE", "BezierCurve": "BEZIER", "OffsetCurve": "OFFSET",
-    "Plane": "PLANE", "Cylinder": "CYLINDER", "Cone": "CONE", "Sphere": "SPHERE", "Toroid": "TORUS",
-    "BSplineSurface": "BSPLINE", "BezierSurface": "BEZIER", "SurfaceOfRevolution": "REVOLUTION",
-    "SurfaceOfExtrusion": "EXTRUSION", "OffsetSurface": "OFFSET",
+    "Line": "LINE",
+    "LineSegment": "LINE",
+    "Circle": "CIRCLE",
+    "ArcOfCircle": "CIRCLE",
+    "Ellipse": "ELLIPSE",
+    "ArcOfEllipse": "ELLIPSE",
+    "Hyperbola": "HYPERBOLA",
+    "Parabola": "PARABOLA",
+    "BSplineCurve": "BSPLINE",
+    "BezierCurve": "BEZIER",
+    "OffsetCurve": "OFFSET",
+    "Plane": "PLANE",
+    "Cylinder": "CYLINDER",
+    "Cone": "CONE",
+    "Sphere": "SPHERE",
+    "Toroid": "TORUS",
+    "BSplineSurface": "BSPLINE",
+    "BezierSurface": "BEZIER",
+    "SurfaceOfRevolution": "REVOLUTION",
+    "SurfaceOfExtrusion": "EXTRUSION",
+    "OffsetSurface": "OFFSET",
 }
 GRAMMAR_HINT = (
     'selectors: ">Z" "<X" (farthest; ">Z[1]" second farthest), "|Z" (parallel), "#Z" (perpendicular), '
@@ -115,7 +131,11 @@ def axis_of(sub):
 def line_direction(edge):
     if geom_type(edge) != "LINE":
         return None
-    d = edge.Vertexes[-1].Point - edge.Vertexes[0].Point if len(edge.Vertexes) >= 2 else edge.tangentAt(edge.FirstParameter)
+    d = (
+        edge.Vertexes[-1].Point - edge.Vertexes[0].Point
+        if len(edge.Vertexes) >= 2
+        else edge.tangentAt(edge.FirstParameter)
+    )
     return FreeCAD.Vector(d).normalize() if d.Length > 0 else None
 
 
@@ -175,7 +195,9 @@ class _Eval:
                 break
             m = _TOKEN.match(text, i)
             if not m or m.end() == i:
-                raise OpError(f"cannot parse selector {text!r} at '{text[i:].strip()}'", hint=GRAMMAR_HINT, code="bad_selector")
+                raise OpError(
+                    f"cannot parse selector {text!r} at '{text[i:].strip()}'", hint=GRAMMAR_HINT, code="bad_selector"
+                )
             out.append(m)
             i = m.end()
         if not out:
@@ -196,7 +218,11 @@ class _Eval:
     def parse(self):
         result = self._expr()
         if self._peek() is not None:
-            raise OpError(f"unexpected '{self._peek().group(0).strip()}' in selector {self.text!r}", hint=GRAMMAR_HINT, code="bad_selector")
+            raise OpError(
+                f"unexpected '{self._peek().group(0).strip()}' in selector {self.text!r}",
+                hint=GRAMMAR_HINT,
+                code="bad_selector",
+            )
         return result
 
     def _expr(self):
@@ -236,28 +262,42 @@ class _Eval:
             return {i for i, (_, s) in enumerate(self.items) if geom_type(s) == want}
         if m.group("name"):
             return {self._by_name(m.group("name"))}
-        raise OpError(f"unexpected '{m.group(0).strip()}' in selector {self.text!r}", hint=GRAMMAR_HINT, code="bad_selector")
+        raise OpError(
+            f"unexpected '{m.group(0).strip()}' in selector {self.text!r}", hint=GRAMMAR_HINT, code="bad_selector"
+        )
 
     def _by_name(self, raw):
         name = raw[0].upper() + raw[1:].lower()
         prefix = KINDS[self.kind]
         if not name.startswith(prefix):
-            raise OpError(f"'{raw}' is not one of the {self.kind}", hint=f"{self.kind} are named {prefix}1..{prefix}{len(self.items)}", code="bad_selector")
-        idx = int(name[len(prefix):]) - 1
+            raise OpError(
+                f"'{raw}' is not one of the {self.kind}",
+                hint=f"{self.kind} are named {prefix}1..{prefix}{len(self.items)}",
+                code="bad_selector",
+            )
+        idx = int(name[len(prefix) :]) - 1
         if not 0 <= idx < len(self.items):
-            raise OpError(f"'{name}' does not exist: the shape has {len(self.items)} {self.kind}", hint=f"use {prefix}1..{prefix}{len(self.items)}; see list_topology", code="bad_selector")
+            raise OpError(
+                f"'{name}' does not exist: the shape has {len(self.items)} {self.kind}",
+                hint=f"use {prefix}1..{prefix}{len(self.items)}; see list_topology",
+                code="bad_selector",
+            )
         return idx
 
     def _direction(self, op, d, idx):
         if op in "><":
             return self._extreme(d if op == ">" else -d, int(idx) if idx is not None else 0)
         if idx is not None:
-            raise OpError(f"an index [..] only applies to > and < (in {self.text!r})", hint=GRAMMAR_HINT, code="bad_selector")
+            raise OpError(
+                f"an index [..] only applies to > and < (in {self.text!r})", hint=GRAMMAR_HINT, code="bad_selector"
+            )
         out = set()
         for i, (_, s) in enumerate(self.items):
             if self.kind == "faces":
                 n, a = face_normal(s), axis_of(s)
-                if op == "|" and ((n is not None and _perp(n, d)) or (a is not None and geom_type(s) == "CYLINDER" and _par(a, d))):
+                if op == "|" and (
+                    (n is not None and _perp(n, d)) or (a is not None and geom_type(s) == "CYLINDER" and _par(a, d))
+                ):
                     out.add(i)
                 elif op == "#" and n is not None and _par(n, d):
                     out.add(i)
@@ -270,7 +310,9 @@ class _Eval:
                 elif op == "#" and ((ld is not None and _perp(ld, d)) or (a is not None and _par(a, d))):
                     out.add(i)
                 elif op in "+-":
-                    raise OpError("+D / -D select faces by normal; for edges use |D or #D", hint=GRAMMAR_HINT, code="bad_selector")
+                    raise OpError(
+                        "+D / -D select faces by normal; for edges use |D or #D", hint=GRAMMAR_HINT, code="bad_selector"
+                    )
         return out
 
     def _extreme(self, d, index):
@@ -285,12 +327,18 @@ class _Eval:
             else:
                 groups.append([p, [i]])
         if not -len(groups) <= index < len(groups):
-            raise OpError(f"index [{index}] out of range: only {len(groups)} distinct levels in that direction", hint=GRAMMAR_HINT, code="bad_selector")
+            raise OpError(
+                f"index [{index}] out of range: only {len(groups)} distinct levels in that direction",
+                hint=GRAMMAR_HINT,
+                code="bad_selector",
+            )
         chosen = groups[index][1]
         if self.kind == "faces":
             # As CadQuery does: among equally far faces, planes facing that way win over curved
             # faces whose centres happen to share the level.
-            facing = [i for i in chosen if (n := face_normal(self.items[i][1])) is not None and n.dot(d) > 1 - ANGLE_TOL]
+            facing = [
+                i for i in chosen if (n := face_normal(self.items[i][1])) is not None and n.dot(d) > 1 - ANGLE_TOL
+            ]
             if facing:
                 chosen = facing
         return set(chosen)

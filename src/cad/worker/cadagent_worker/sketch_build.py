@@ -5,6 +5,7 @@ whose input was a parameter expression is bound to it (`.Constraints[i]` -> `Par
 set_parameter re-drives the sketch and everything built on it. Derived dimensions (a centred
 rectangle's corner, a rounded rectangle's arc-centre spacing) carry derived expressions.
 """
+
 import math
 
 import FreeCAD
@@ -67,13 +68,19 @@ class Builder:
 
     def pt(self, p, what):
         if not isinstance(p, (list, tuple)) or len(p) != 2:
-            raise OpError(f"{what} must be [x, y], got {p!r}", hint="two numbers or parameter expressions in the sketch plane", code="bad_argument")
+            raise OpError(
+                f"{what} must be [x, y], got {p!r}",
+                hint="two numbers or parameter expressions in the sketch plane",
+                code="bad_argument",
+            )
         return self.q(p[0], f"{what}[0]"), self.q(p[1], f"{what}[1]")
 
     def positive(self, value, what):
         q = self.q(value, what)
         if q.value <= 0:
-            raise OpError(f"{what} must be > 0, got {q.value:g}", hint=f"give a positive {what} in mm", code="bad_argument")
+            raise OpError(
+                f"{what} must be > 0, got {q.value:g}", hint=f"give a positive {what} in mm", code="bad_argument"
+            )
         return q
 
     # --- constraints -------------------------------------------------------------------------
@@ -102,9 +109,17 @@ class Builder:
             wire = Part.Wire(Part.__sortEdges__(edges))
             f = Part.Face(wire)
         except Exception as e:
-            raise OpError(f"{what} is not a closed profile ({e})", hint="check the points: consecutive points must differ and the outline must close", code="bad_profile")
+            raise OpError(
+                f"{what} is not a closed profile ({e})",
+                hint="check the points: consecutive points must differ and the outline must close",
+                code="bad_profile",
+            )
         if not wire.isClosed() or f.Area <= EPS or not f.isValid():
-            raise OpError(f"{what} does not enclose an area (self-intersecting or degenerate)", hint="the outline must not cross itself", code="bad_profile")
+            raise OpError(
+                f"{what} does not enclose an area (self-intersecting or degenerate)",
+                hint="the outline must not cross itself",
+                code="bad_profile",
+            )
         self.profiles.append((what, f))
 
     # --- profiles ----------------------------------------------------------------------------
@@ -146,7 +161,10 @@ class Builder:
             Part.LineSegment(V(X, Y + H - R, 0), V(X, Y + R, 0)),
         ]
         centres = [V(X + W - R, Y + R, 0), V(X + W - R, Y + H - R, 0), V(X + R, Y + H - R, 0), V(X + R, Y + R, 0)]
-        arcs = [Part.ArcOfCircle(Part.Circle(centres[i], V(0, 0, 1), R), math.radians(-90 + 90 * i), math.radians(90 * i)) for i in range(4)]
+        arcs = [
+            Part.ArcOfCircle(Part.Circle(centres[i], V(0, 0, 1), R), math.radians(-90 + 90 * i), math.radians(90 * i))
+            for i in range(4)
+        ]
         g = []
         for i in range(4):
             g.append(self.add(lines[i]))
@@ -179,7 +197,9 @@ class Builder:
     def polygon(self, p, what):
         raw = p.get("points")
         if not isinstance(raw, (list, tuple)) or len(raw) < 3:
-            raise OpError(f"{what}.points needs at least 3 [x, y] points", hint="e.g. [[0,0],[10,0],[5,8]]", code="bad_argument")
+            raise OpError(
+                f"{what}.points needs at least 3 [x, y] points", hint="e.g. [[0,0],[10,0],[5,8]]", code="bad_argument"
+            )
         pts = [self.pt(q, f"{what}.points[{i}]") for i, q in enumerate(raw)]
         if _same(pts[0], pts[-1]):
             pts = pts[:-1]  # the outline closes itself; a repeated first point is harmless
@@ -193,7 +213,10 @@ class Builder:
             raise OpError(f"{what}.sides must be a whole number >= 3, got {n:g}", code="bad_argument")
         n = int(round(n))
         # First vertex on +x from the centre, as Part::Prism (create_prism) places it.
-        pts = [V(cx.value + R.value * math.cos(2 * math.pi * k / n), cy.value + R.value * math.sin(2 * math.pi * k / n), 0) for k in range(n)]
+        pts = [
+            V(cx.value + R.value * math.cos(2 * math.pi * k / n), cy.value + R.value * math.sin(2 * math.pi * k / n), 0)
+            for k in range(n)
+        ]
         segs = [Part.LineSegment(pts[k], pts[(k + 1) % n]) for k in range(n)]
         g = [self.add(s) for s in segs]
         circ = self.add(Part.Circle(V(cx.value, cy.value, 0), V(0, 0, 1), R.value), True)
@@ -216,7 +239,11 @@ class Builder:
         r = self.positive(p.get("radius"), f"{what}.radius")
         c1, c2 = V(x1.value, y1.value, 0), V(x2.value, y2.value, 0)
         if (c2 - c1).Length < 1e-7:
-            raise OpError(f"{what}: the slot's two centres coincide", hint="use a circle instead, or move (x2, y2)", code="bad_argument")
+            raise OpError(
+                f"{what}: the slot's two centres coincide",
+                hint="use a circle instead, or move (x2, y2)",
+                code="bad_argument",
+            )
         d = (c2 - c1).normalize()
         n = V(-d.y, d.x, 0)
         R = r.value
@@ -238,12 +265,18 @@ class Builder:
         start = self.pt(p.get("start"), f"{what}.start")
         segs = p.get("segments")
         if not isinstance(segs, (list, tuple)) or not segs:
-            raise OpError(f"{what}.segments must be a non-empty list", hint='e.g. [{"line_to": [10, 0]}, {"arc_to": [0, 10], "through": [7, 7]}]', code="bad_argument")
+            raise OpError(
+                f"{what}.segments must be a non-empty list",
+                hint='e.g. [{"line_to": [10, 0]}, {"arc_to": [0, 10], "through": [7, 7]}]',
+                code="bad_argument",
+            )
         pts, throughs = [start], []
         for i, s in enumerate(segs):
             w = f"{what}.segments[{i}]"
             if not isinstance(s, dict) or ("line_to" in s) == ("arc_to" in s):
-                raise OpError(f"{w} must be {{line_to: [x, y]}} or {{arc_to: [x, y], through: [x, y]}}", code="bad_argument")
+                raise OpError(
+                    f"{w} must be {{line_to: [x, y]}} or {{arc_to: [x, y], through: [x, y]}}", code="bad_argument"
+                )
             if "line_to" in s:
                 pts.append(self.pt(s["line_to"], f"{w}.line_to"))
                 throughs.append(None)
@@ -269,7 +302,11 @@ class Builder:
         for k in range(n):
             a, b, t = P[k], P[(k + 1) % n], throughs[k]
             if (b - a).Length < 1e-7:
-                raise OpError(f"{what}: points {k} and {(k + 1) % n} coincide", hint="remove the repeated point", code="bad_profile")
+                raise OpError(
+                    f"{what}: points {k} and {(k + 1) % n} coincide",
+                    hint="remove the repeated point",
+                    code="bad_profile",
+                )
             if t is None:
                 seg = Part.LineSegment(a, b)
                 geos.append(self.add(seg))
@@ -278,7 +315,11 @@ class Builder:
                 tp = V(t[0].value, t[1].value, 0)
                 turn = (tp - a).cross(b - tp).z
                 if abs(turn) < 1e-9:
-                    raise OpError(f"{what}: arc {k} is a straight line (through point collinear with its ends)", hint="move the through point off the chord, or use line_to", code="bad_profile")
+                    raise OpError(
+                        f"{what}: arc {k} is a straight line (through point collinear with its ends)",
+                        hint="move the through point off the chord, or use line_to",
+                        code="bad_profile",
+                    )
                 # Sketcher arcs run counter-clockwise; a clockwise arc is stored reversed.
                 seg = Part.Arc(a, tp, b) if turn > 0 else Part.Arc(b, tp, a)
                 gi = self.add(seg)

@@ -1,0 +1,247 @@
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { CadClient } from "../cad/client.js";
+import { CadError } from "../cad/protocol.js";
+import { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from "../util/atomic-write.js";
+import { REPORT_FILE_NAME } from "../agent/outputs.js";
+import type { RunReport } from "../agent/report.js";
+import { renderIndexHtml } from "./index-html.js";
+import { JobFileError, type BatchJob } from "./jobs.js";
+import { jobSummary, notRunSummary, totals, type BatchSummary, type JobSummary } from "./summary.js";
+import type { WorkerPool } from "./worker-pool.js";
+
+/** Tokens and cost of a running job so far (cumulative). */
+export interface JobUsage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+}
+
+export interface JobContext {
+  dir: string;
+  /**
+   * A client over an empty document, borrowed from the pool for this job; possibly still
+   * starting (await `cad.start()` before using it directly; runDesign does so itself).
+   */
+  cad: CadClient;
+  signal: AbortSignal;
+  onUsage: (u: JobUsage) => void;
+}
+
+/** Runs one job into its folder; never writes to the terminal, never throws for a failed design. */
+export type JobRunner = (job: BatchJob, ctx: JobContext) => Promise<RunReport>;
+
+export type BatchEvent =
+  | { type: "batch-start"; outDir: string; total: number; toRun: number; resumed: number; concurrency: number }
+  | { type: "job-skip"; id: string; status: string }
+  | { type: "job-start"; id: string; kind: BatchJob["kind"]; dir: string }
+  | ({ type: "job-usage"; id: string } & JobUsage)
+  | { type: "job-done"; job: JobSummary }
+  | { type: "batch-done"; summary: BatchSummary };
+
+export interface BatchOptions {
+  jobs: readonly BatchJob[];
+  outDir: string;
+  concurrency: number;
+  resume: boolean;
+  /** With resume: also re-run jobs whose report says `failed`. */
+  retryFailed?: boolean;
+  shard: string | null;
+  pool: WorkerPool;
+  runJob: JobRunner;
+  /** Ctrl-C: no new job starts; running jobs stop and save what they have. */
+  signal: AbortSignal;
+  onEvent: (e: BatchEvent) => void;
+}
+
+/** Statuses of a job that ran to completion; anything else is re-run by --resume. */
+const COMPLETE = new Set(["success", "failed"]);
+
+/** The job's folder: `<out>/<id>`, or its own `out` inside the batch folder. */
+export function jobDir(outDir: string, job: Pick<BatchJob, "id" | "out">): string {
+  const dir = path.resolve(outDir, job.out ?? job.id);
+  const rel = path.relative(path.resolve(outDir), dir);
+  if (!rel || rel.startsWith("..") || path.isAbsolute(rel))
+    throw new Error(`job '${job.id}': out '${job.out}' must be a folder inside the batch output folder`);
+  return dir;
+}
+
+/** Names the batch itself writes into its folder: no job may own them. */
+const BATCH_FILES = new Set(["summary.json", "index.html"]);
+
+/**
+ * Every job gets a folder of its own inside the batch folder, and none nests inside another
+ * (deleting one job's leftovers before it runs must never touch another job's output).
+ */
+export function checkJobDirs(outDir: string, jobs: readonly BatchJob[]): void {
+  const problems: string[] = [];
+  const owner = new Map<string, BatchJob>();
+  for (const job of jobs) {
+    let dir: string;
+    try {
+      dir = jobDir(outDir, job);
+    } catch (e) {
+      problems.push(`${job.where}: ${(e as Error).message}`);
+      continue;
+    }
+    const rel = path.relative(path.resolve(outDir), dir);
+    if (BATCH_FILES.has(rel.toLowerCase()))
+      problems.push(`${job.where}: job '${job.id}': '${rel}' is a file the batch writes; choose another id or out`);
+    const other = owner.get(dir);
+    if (other)
+      problems.push(
+        `${job.where}: job '${job.id}' has the same output folder as job '${other.id}' (${other.where}); give each job its own out`,
+      );
+    else owner.set(dir, job);
+  }
+  const root = path.resolve(outDir);
+  for (const [dir, job] of owner) {
+    for (let up = path.dirname(dir); up !== root && up.length > root.length; up = path.dirname(up)) {
+      const parent = owner.get(up);
+      if (parent)
+        problems.push(
+          `${job.where}: job '${job.id}' would write inside the folder of job '${parent.id}' (${parent.where}); give each job its own out`,
+        );
+    }
+  }
+  if (problems.length) throw new JobFileError(problems.slice(0, 20).join("\n"));
+}
+
+/**
+ * A completed job's report, or undefined. runDesign and buildDesign write report.json last and
+ * atomically (temp file + rename), and the batch deletes a job's folder before running it, so
+ * a report with a final status means every other file of that job is complete.
+ */
+export function completedReport(dir: string, retryFailed = false): RunReport | undefined {
+  try {
+    const r = JSON.parse(readFileSync(path.join(dir, REPORT_FILE_NAME), "utf8")) as RunReport;
+    if (!COMPLETE.has(r.status) || (retryFailed && r.status === "failed")) return undefined;
+    return r;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorReport(job: BatchJob, e: unknown, ms: number): RunReport {
+  const cad = e instanceof CadError;
+  return {
+    status: "error",
+    brief: job.brief ?? "",
+    provider: job.provider ?? null,
+    model: job.model ?? null,
+    turns: 0,
+    toolCalls: 0,
+    toolErrors: 0,
+    usage: null,
+    timing: { totalMs: ms, llmMs: 0, cadMs: 0 },
+    parts: [],
+    parameters: {},
+    files: {},
+    summary: null,
+    error: cad ? `FreeCAD unavailable: ${e.message}` : e instanceof Error ? e.message : String(e),
+    exitCode: cad ? 4 : 1,
+  };
+}
+
+/** summary.json and index.html; the sync variant is for a second Ctrl-C, when awaiting is not possible. */
+export async function writeBatchFiles(outDir: string, summary: BatchSummary): Promise<void> {
+  await writeJsonAtomic(path.join(outDir, "summary.json"), summary);
+  await writeFileAtomic(path.join(outDir, "index.html"), renderIndexHtml(summary));
+}
+
+export function writeBatchFilesSync(outDir: string, summary: BatchSummary): void {
+  writeFileAtomicSync(path.join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomicSync(path.join(outDir, "index.html"), renderIndexHtml(summary));
+}
+
+/**
+ * A batch in progress. `summary()` can be taken at any time (jobs not finished yet appear as
+ * not-run), which is what a second Ctrl-C writes before leaving.
+ */
+export class BatchRun {
+  private readonly results = new Map<string, JobSummary>();
+  private readonly started = Date.now();
+  private interrupted = false;
+
+  constructor(private readonly o: BatchOptions) {}
+
+  summary(): BatchSummary {
+    const jobs = this.o.jobs.map((j) => this.results.get(j.id) ?? notRunSummary(j.id, j.kind, this.rel(j), j.brief));
+    return {
+      format: "cadagent.batch/1",
+      startedAt: new Date(this.started).toISOString(),
+      totalMs: Date.now() - this.started,
+      concurrency: this.o.concurrency,
+      shard: this.o.shard,
+      interrupted: this.interrupted || this.o.signal.aborted,
+      ...totals(jobs),
+      jobs,
+    };
+  }
+
+  /** Run every job not already complete (with resume) through a pool of `concurrency` lanes. */
+  async run(): Promise<BatchSummary> {
+    const o = this.o;
+    const todo: BatchJob[] = [];
+    for (const job of o.jobs) {
+      const done = o.resume ? completedReport(jobDir(o.outDir, job), o.retryFailed) : undefined;
+      if (done) {
+        this.results.set(job.id, jobSummary(job.id, job.kind, this.rel(job), done, true));
+        o.onEvent({ type: "job-skip", id: job.id, status: done.status });
+      } else {
+        todo.push(job);
+      }
+    }
+    const lanes = Math.max(1, Math.min(o.concurrency, todo.length));
+    o.onEvent({
+      type: "batch-start",
+      outDir: o.outDir,
+      total: o.jobs.length,
+      toRun: todo.length,
+      resumed: o.jobs.length - todo.length,
+      concurrency: lanes,
+    });
+
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < todo.length && !o.signal.aborted) {
+        const job = todo[next++] as BatchJob;
+        this.results.set(job.id, await this.runOne(job));
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+    this.interrupted = o.signal.aborted;
+
+    const summary = this.summary();
+    await writeBatchFiles(o.outDir, summary);
+    o.onEvent({ type: "batch-done", summary });
+    return summary;
+  }
+
+  private rel(job: BatchJob): string {
+    return path.relative(this.o.outDir, jobDir(this.o.outDir, job)).split(path.sep).join("/");
+  }
+
+  private async runOne(job: BatchJob): Promise<JobSummary> {
+    const o = this.o;
+    const dir = jobDir(o.outDir, job);
+    // Leftovers of a killed run must never be mistaken for output (or be resumed as complete).
+    rmSync(dir, { recursive: true, force: true });
+    o.onEvent({ type: "job-start", id: job.id, kind: job.kind, dir });
+    const t0 = Date.now();
+    let report: RunReport;
+    let cad: CadClient | undefined;
+    try {
+      cad = await o.pool.acquire({ started: false });
+      const onUsage = (u: JobUsage): void => o.onEvent({ type: "job-usage", id: job.id, ...u });
+      report = await o.runJob(job, { dir, cad, signal: o.signal, onUsage });
+    } catch (e) {
+      report = errorReport(job, e, Date.now() - t0);
+    } finally {
+      if (cad) await o.pool.release(cad);
+    }
+    const s = jobSummary(job.id, job.kind, this.rel(job), report);
+    o.onEvent({ type: "job-done", job: s });
+    return s;
+  }
+}

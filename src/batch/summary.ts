@@ -1,0 +1,125 @@
+import type { RunReport } from "../agent/report.js";
+
+/** A job's status in summary.json: its report's, or `not-run` when the batch stopped before it. */
+export type JobStatus = RunReport["status"] | "not-run";
+
+/** One job's line in summary.json. */
+export interface JobSummary {
+  id: string;
+  kind: "brief" | "design";
+  status: JobStatus;
+  exitCode: number;
+  /** True when --resume found the job complete and kept its earlier result. */
+  resumed: boolean;
+  /** The job's folder relative to the batch folder (links in index.html are relative to it). */
+  dir: string;
+  brief: string | null;
+  provider: string | null;
+  model: string | null;
+  turns: number;
+  tokens: { input: number; output: number } | null;
+  costUsd: number | null;
+  ms: number;
+  parts: RunReport["parts"];
+  parameters: RunReport["parameters"];
+  /** format → file name relative to `dir`. */
+  files: Record<string, string>;
+  error: string | null;
+}
+
+export interface BatchSummary {
+  format: "cadagent.batch/1";
+  startedAt: string;
+  totalMs: number;
+  concurrency: number;
+  shard: string | null;
+  /** True when the batch was stopped (Ctrl-C) before every job ran. */
+  interrupted: boolean;
+  counts: { total: number; success: number; failed: number; interrupted: number; notRun: number; resumed: number };
+  usage: { inputTokens: number; outputTokens: number; costUsd: number | null };
+  jobs: JobSummary[];
+}
+
+export function jobSummary(
+  id: string,
+  kind: JobSummary["kind"],
+  dir: string,
+  r: RunReport,
+  resumed = false,
+): JobSummary {
+  return {
+    id,
+    kind,
+    status: r.status,
+    exitCode: r.exitCode,
+    resumed,
+    dir,
+    brief: r.brief || null,
+    provider: r.provider,
+    model: r.model,
+    turns: r.turns,
+    tokens: r.usage ? { input: r.usage.inputTokens, output: r.usage.outputTokens } : null,
+    costUsd: r.usage?.costUsd ?? null,
+    ms: r.timing.totalMs,
+    parts: r.parts,
+    parameters: r.parameters,
+    files: r.files,
+    error: r.error,
+  };
+}
+
+/** A job the batch never started (it was interrupted first). */
+export function notRunSummary(
+  id: string,
+  kind: JobSummary["kind"],
+  dir: string,
+  brief: string | undefined,
+): JobSummary {
+  return {
+    id,
+    kind,
+    status: "not-run",
+    exitCode: 130,
+    resumed: false,
+    dir,
+    brief: brief ?? null,
+    provider: null,
+    model: null,
+    turns: 0,
+    tokens: null,
+    costUsd: null,
+    ms: 0,
+    parts: [],
+    parameters: {},
+    files: {},
+    error: "not run: the batch was interrupted first",
+  };
+}
+
+/**
+ * Totals. Cost is null as soon as one brief job's cost is unknown (never a partial guess);
+ * design-record jobs cost nothing. `failed` counts `failed` and `error` reports.
+ */
+export function totals(jobs: readonly JobSummary[]): Pick<BatchSummary, "counts" | "usage"> {
+  let cost: number | null = 0;
+  let input = 0;
+  let output = 0;
+  for (const j of jobs) {
+    input += j.tokens?.input ?? 0;
+    output += j.tokens?.output ?? 0;
+    if (j.kind === "brief" && j.status !== "not-run")
+      cost = cost === null || j.costUsd === null ? null : cost + j.costUsd;
+  }
+  const count = (p: (j: JobSummary) => boolean): number => jobs.filter(p).length;
+  return {
+    counts: {
+      total: jobs.length,
+      success: count((j) => j.status === "success"),
+      failed: count((j) => j.status === "failed" || j.status === "error"),
+      interrupted: count((j) => j.status === "interrupted"),
+      notRun: count((j) => j.status === "not-run"),
+      resumed: count((j) => j.resumed),
+    },
+    usage: { inputTokens: input, outputTokens: output, costUsd: cost },
+  };
+}

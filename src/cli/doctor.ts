@@ -1,0 +1,229 @@
+import path from "node:path";
+import { CadClient } from "../cad/client.js";
+import { findFreecad, freecadInstallHint, freecadVersion } from "../cad/find-freecad.js";
+import { UserError } from "../util/user-error.js";
+import type { Keychain } from "../keys/keychain.js";
+import { keyHelp, listKeys, probeKeychain, type KeySource } from "../keys/key-store.js";
+import { loadConfig } from "../config/load.js";
+import { API_KEYS_FILE, cadagentHome, PROJECT_CONFIG_FILE, USER_CONFIG_FILE } from "../config/paths.js";
+import { loadProviders, type Provider } from "../llm/providers.js";
+
+/**
+ * `cadagent doctor`: can a design run on this machine, and if not, what to fix. Checks run in
+ * parallel (FreeCAD start dominates); the report holds no key, masked or not.
+ */
+
+export const MIN_NODE_MAJOR = 20;
+export const PREVIEW_SUPPORT = "tessellation preview: built in";
+
+export interface DoctorOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  providers?: readonly Provider[];
+  /** Keychain to probe; default the OS keychain. */
+  keychain?: Keychain;
+  /** Worker start + ping budget. */
+  workerTimeoutMs?: number;
+}
+
+export interface DoctorProvider {
+  id: string;
+  name: string;
+  keyRequired: boolean;
+  /** Has a key, or needs none. */
+  ready: boolean;
+  source: KeySource | undefined;
+  /** Variable name, keychain entry or file path: where the key is, never the key. */
+  detail: string | undefined;
+}
+
+export interface DoctorReport {
+  /** A design can run: FreeCAD works and a provider (the configured one, if any) has a key or needs none. */
+  ok: boolean;
+  node: { version: string; ok: boolean };
+  config: {
+    ok: boolean;
+    home: string;
+    user: string;
+    userLoaded: boolean;
+    project: string;
+    projectLoaded: boolean;
+    provider: string | undefined;
+    error: string | undefined;
+  };
+  freecad: {
+    ok: boolean;
+    path: string | undefined;
+    source: string | undefined;
+    version: string | undefined;
+    error: string | undefined;
+  };
+  worker: { ok: boolean; startMs: number | undefined; pingMs: number | undefined; error: string | undefined };
+  keychain: { label: string; available: boolean; reason: string | undefined };
+  apiKeysFile: { path: string; status: string; reason: string | undefined };
+  providers: DoctorProvider[];
+  render: { preview: string };
+  /** What prevents a design from running, one fix per line. */
+  problems: string[];
+  /** Worth knowing, not blocking. */
+  warnings: string[];
+}
+
+const ms = (t0: number): number => Math.round(performance.now() - t0);
+const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
+
+async function checkFreecad(
+  env: NodeJS.ProcessEnv,
+  configured: string | undefined,
+  timeoutMs: number,
+): Promise<Pick<DoctorReport, "freecad" | "worker">> {
+  const found = findFreecad(env, configured);
+  if (!found) {
+    return {
+      freecad: {
+        ok: false,
+        path: undefined,
+        source: undefined,
+        version: undefined,
+        error: `FreeCAD not found: ${freecadInstallHint()}`,
+      },
+      worker: { ok: false, startMs: undefined, pingMs: undefined, error: "not started (no FreeCAD)" },
+    };
+  }
+  const cad = new CadClient({
+    freecadCmd: found.path,
+    startTimeoutMs: timeoutMs,
+    defaultTimeoutMs: timeoutMs,
+    maxRestarts: 0,
+  });
+  const t0 = performance.now();
+  try {
+    await cad.start();
+    const startMs = ms(t0);
+    const t1 = performance.now();
+    const pong = await cad.call<{ pong?: boolean; freecad?: string }>("ping", {}, { timeoutMs });
+    const pingMs = ms(t1);
+    const version = cad.freecadVersion || pong.freecad || undefined;
+    return {
+      freecad: { ok: true, path: found.path, source: found.source, version, error: undefined },
+      worker: {
+        ok: pong.pong === true,
+        startMs,
+        pingMs,
+        error: pong.pong === true ? undefined : "the worker answered ping without pong",
+      },
+    };
+  } catch (e) {
+    // Tell "FreeCAD itself is broken" from "FreeCAD runs but our worker does not".
+    const version = await freecadVersion(found.path, timeoutMs).catch(() => undefined);
+    return {
+      freecad: {
+        ok: version !== undefined,
+        path: found.path,
+        source: found.source,
+        version,
+        error: version ? undefined : `${found.path} does not run: ${oneLine(e)}. ${freecadInstallHint()}`,
+      },
+      worker: { ok: false, startMs: undefined, pingMs: undefined, error: oneLine(e) },
+    };
+  } finally {
+    await cad.close().catch(() => undefined);
+  }
+}
+
+/** Run every check; never throws. */
+export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport> {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  let providers: readonly Provider[] = [];
+  try {
+    providers = opts.providers ?? loadProviders();
+  } catch (e) {
+    problems.push(`provider catalog: ${oneLine(e)}`);
+  }
+
+  const home = cadagentHome(env);
+  let config: ReturnType<typeof loadConfig> | undefined;
+  let configError: string | undefined;
+  try {
+    config = loadConfig({ cwd, env, providers });
+  } catch (e) {
+    configError = e instanceof UserError ? e.message : oneLine(e);
+    problems.push(configError);
+  }
+  const apiKeysFile = config?.apiKeysFile ?? path.join(home, API_KEYS_FILE);
+
+  const major = Number(process.versions.node.split(".")[0]);
+  const node = { version: process.version, ok: major >= MIN_NODE_MAJOR };
+  if (!node.ok) problems.push(`Node ${process.version} is too old: cadagent needs Node ${MIN_NODE_MAJOR} or newer`);
+
+  const storeOpts = { env, apiKeysFile, ...(opts.keychain ? { keychain: opts.keychain } : {}) };
+  const [cad, keys, probe] = await Promise.all([
+    checkFreecad(env, config?.freecadPath, opts.workerTimeoutMs ?? 60_000),
+    listKeys(providers, storeOpts),
+    probeKeychain(storeOpts),
+  ]);
+  // A failed read explains more than a failed write (a locked store still answers some reads).
+  const keychain = keys.keychain.available ? probe : keys.keychain;
+  if (!cad.freecad.ok) problems.push(cad.freecad.error ?? "FreeCAD does not work");
+  else if (!cad.worker.ok) problems.push(`the FreeCAD worker does not start: ${cad.worker.error ?? "unknown error"}`);
+
+  if (keys.apiKeysFile.reason) problems.push(keys.apiKeysFile.reason);
+
+  const byId = new Map(providers.map((p) => [p.id, p]));
+  const doctorProviders = keys.entries.map((e): DoctorProvider => ({
+    id: e.provider,
+    name: byId.get(e.provider)?.name ?? e.provider,
+    keyRequired: e.keyRequired,
+    ready: e.source !== undefined || !e.keyRequired,
+    source: e.source,
+    detail: e.detail,
+  }));
+  const wanted = config?.provider;
+  if (wanted) {
+    const p = byId.get(wanted);
+    const entry = doctorProviders.find((d) => d.id === wanted);
+    if (p && entry && !entry.ready)
+      problems.push(`no API key for ${p.name} (the configured provider): ${keyHelp(p, apiKeysFile)}`);
+  } else if (!doctorProviders.some((d) => d.ready)) {
+    const example = providers.find((p) => p.keyRequired);
+    problems.push(
+      `no provider has an API key${example ? `: e.g. for ${example.name}, ${keyHelp(example, apiKeysFile)}` : ""}`,
+    );
+  } else if (!doctorProviders.some((d) => d.ready && d.keyRequired)) {
+    const local = doctorProviders
+      .filter((d) => d.ready)
+      .map((d) => d.id)
+      .join(", ");
+    warnings.push(`no hosted provider has a key; only ${local} (local, needs its server running — not checked)`);
+  }
+
+  return {
+    ok: problems.length === 0,
+    node,
+    config: {
+      ok: configError === undefined,
+      home,
+      user: config?.files.user.path ?? path.join(home, USER_CONFIG_FILE),
+      userLoaded: config?.files.user.loaded ?? false,
+      project: config?.files.project.path ?? path.join(cwd, PROJECT_CONFIG_FILE),
+      projectLoaded: config?.files.project.loaded ?? false,
+      provider: wanted,
+      error: configError,
+    },
+    ...cad,
+    keychain: {
+      label: keychain.label,
+      available: keychain.available,
+      reason: keychain.available ? undefined : keychain.reason,
+    },
+    apiKeysFile: keys.apiKeysFile,
+    providers: doctorProviders,
+    render: { preview: PREVIEW_SUPPORT },
+    problems,
+    warnings,
+  };
+}

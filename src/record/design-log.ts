@@ -1,0 +1,85 @@
+import type { ToolOutcome } from "../tools/registry.js";
+import { newDesignRecord, type CreatedWith, type DesignParameter, type DesignRecord } from "./design-record.js";
+
+/**
+ * What a design session has built, kept from the tool outcomes it saw: the successful mutating
+ * calls in order (with their validated input, so `cadagent build` replays exactly what ran), the
+ * parameters declared with set_parameter, and the parts the last `finish` named. Failed and
+ * inspection calls are not steps: replaying them would change nothing or fail. One class serves
+ * agent runs (through RecordWriter) and MCP sessions.
+ */
+export class DesignLog {
+  private readonly record: DesignRecord;
+
+  constructor(brief = "", createdWith: CreatedWith = { cadagent: "", provider: "", model: "", freecad: "" }) {
+    this.record = newDesignRecord(brief, createdWith);
+  }
+
+  get stepCount(): number {
+    return this.record.steps.length;
+  }
+
+  setFreecadVersion(version: string): void {
+    if (version && this.record.createdWith) this.record.createdWith.freecad = version;
+  }
+
+  /**
+   * Take note of one outcome; returns true when the record changed. A mutating step clears
+   * `final`: it may consume or delete the declared parts, and a stale `final` would not replay.
+   */
+  note(outcome: ToolOutcome): boolean {
+    if (!outcome.ok || !isObject(outcome.input)) return false;
+    const input = outcome.input;
+    if (outcome.name === "finish") {
+      const final = finalOf(input);
+      if (!final) return false;
+      this.record.final = final;
+      return true;
+    }
+    if (!outcome.mutates) return false;
+    // A copy: the input object came from the caller and must not change the log afterwards.
+    this.record.steps.push({ tool: outcome.name, input: structuredClone(input) });
+    if (outcome.name === "set_parameter") this.noteParameter(input, outcome.result);
+    this.record.final = null;
+    return true;
+  }
+
+  /** Forget the final parts (they no longer exist: a later step deleted or consumed them). */
+  dropFinal(): void {
+    this.record.final = null;
+  }
+
+  /** The design record as it stands (a fresh copy each time), optionally with another brief/provenance. */
+  toRecord(brief?: string, createdWith?: CreatedWith): DesignRecord {
+    const copy = structuredClone(this.record);
+    if (brief !== undefined) copy.brief = brief;
+    if (createdWith !== undefined) copy.createdWith = structuredClone(createdWith);
+    return copy;
+  }
+
+  /**
+   * The record's `parameters` hold numbers: the worker's evaluated value, because the input may
+   * be an expression over earlier parameters. The step keeps the expression for replay.
+   */
+  private noteParameter(input: Record<string, unknown>, result: Record<string, unknown> | undefined): void {
+    if (typeof input.name !== "string") return;
+    const value =
+      typeof result?.value === "number" ? result.value : typeof input.value === "number" ? input.value : undefined;
+    if (value === undefined) return;
+    const rawUnit = input.unit ?? result?.unit ?? "mm";
+    const unit: DesignParameter["unit"] = rawUnit === "deg" || rawUnit === "" ? rawUnit : "mm";
+    const description =
+      typeof input.description === "string" ? input.description : this.record.parameters[input.name]?.description;
+    this.record.parameters[input.name] = { value, unit, ...(description !== undefined ? { description } : {}) };
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function finalOf(input: Record<string, unknown>): DesignRecord["final"] {
+  const parts = Array.isArray(input.parts) ? input.parts.filter((p): p is string => typeof p === "string") : [];
+  if (parts.length === 0) return null;
+  return { parts, summary: typeof input.summary === "string" ? input.summary : "" };
+}

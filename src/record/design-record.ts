@@ -1,0 +1,197 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { writeJsonAtomic } from "../util/atomic-write.js";
+import { lineColumn, offsetOfPath, scanJson, type JsonPath } from "../util/json-locate.js";
+
+/**
+ * The design record (`design.cad.json`, TOOLS.md "Design record"): the brief, the parameters,
+ * and the successful mutating tool calls in order, so `cadagent build` can rebuild the part
+ * without an LLM. Written by the agent loop as it goes, read by build, batch and MCP.
+ */
+
+export const DESIGN_FORMAT = "cadagent.design/1";
+export const DESIGN_FILE_NAME = "design.cad.json";
+
+const parameterSchema = z.object({
+  value: z.number({ error: "a parameter value must be a number" }),
+  unit: z.enum(["mm", "deg", ""]).optional(),
+  description: z.string().optional(),
+});
+
+const stepSchema = z.object({
+  tool: z.string().min(1, "a step needs a tool name"),
+  input: z.record(z.string(), z.unknown()),
+});
+
+/** zod schema of `design.cad.json`. Unknown top-level keys are tolerated (forward compatible). */
+export const designRecordSchema = z.object({
+  format: z.literal(DESIGN_FORMAT, { error: `format must be "${DESIGN_FORMAT}"` }),
+  brief: z.string(),
+  createdWith: z.object({
+    cadagent: z.string(),
+    // null for hand-written records and for `build` runs: no model was involved.
+    provider: z.string().nullable(),
+    model: z.string().nullable(),
+    freecad: z.string(),
+  }),
+  parameters: z.record(z.string(), parameterSchema),
+  steps: z.array(stepSchema),
+  final: z.object({ parts: z.array(z.string()).min(1), summary: z.string() }).nullable(),
+});
+
+export type DesignRecord = z.infer<typeof designRecordSchema>;
+export type DesignStep = z.infer<typeof stepSchema>;
+export type DesignParameter = z.infer<typeof parameterSchema>;
+export type CreatedWith = DesignRecord["createdWith"];
+
+/** An unreadable or invalid design record. The message reads `file:line: reason`. */
+export class DesignRecordError extends Error {
+  constructor(
+    readonly file: string,
+    /** 1-based; undefined when the problem has no place in the text (e.g. unreadable file). */
+    readonly line: number | undefined,
+    readonly reason: string,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}` : ""}: ${reason}`);
+    this.name = "DesignRecordError";
+  }
+}
+
+/** A `--set` override that the record cannot take (unknown name, non-numeric value). */
+export class ParameterOverrideError extends Error {
+  constructor(
+    message: string,
+    /** The parameters the record does have. */
+    readonly known: string[],
+  ) {
+    super(message);
+    this.name = "ParameterOverrideError";
+  }
+}
+
+/** A fresh, empty record for a run that is about to start. */
+export function newDesignRecord(brief: string, createdWith: CreatedWith): DesignRecord {
+  return { format: DESIGN_FORMAT, brief, createdWith: { ...createdWith }, parameters: {}, steps: [], final: null };
+}
+
+export interface ParseOptions {
+  /**
+   * Tool names the replaying registry offers. When given, a step naming another tool is a
+   * record error (with its line), caught before FreeCAD builds anything.
+   */
+  tools?: readonly string[];
+  /** Extra advice for a step naming a tool that exists but is not offered (run_python). */
+  unavailableToolHint?: (tool: string) => string | undefined;
+}
+
+/**
+ * Parse and validate a design record's text. Throws DesignRecordError naming `file`, the line
+ * (from the JSON syntax error's offset or the zod issue's path) and the reason.
+ */
+export function parseDesignRecord(text: string, file: string, opts: ParseOptions = {}): DesignRecord {
+  // A BOM is invisible in editors and would otherwise be "unexpected character" at line 1.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const scan = scanJson(body);
+  if (!scan.ok) {
+    throw new DesignRecordError(
+      file,
+      lineColumn(body, scan.problem.offset).line,
+      `invalid JSON: ${scan.problem.reason}`,
+    );
+  }
+  const lineOf = (p: JsonPath): number => lineColumn(body, offsetOfPath(scan.offsets, p)).line;
+  const raw: unknown = JSON.parse(body);
+  const parsed = designRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const issuePath = (issue?.path ?? []).filter((k): k is string | number => typeof k !== "symbol");
+    const where = issuePath.length ? issuePath.join(".") : "(root)";
+    throw new DesignRecordError(file, lineOf(issuePath), `${where}: ${issue?.message ?? "invalid design record"}`);
+  }
+  const record = parsed.data;
+  if (opts.tools) {
+    const known = new Set(opts.tools);
+    record.steps.forEach((step, i) => {
+      if (known.has(step.tool)) return;
+      const hint = opts.unavailableToolHint?.(step.tool) ?? `known tools: ${[...known].join(", ")}`;
+      throw new DesignRecordError(
+        file,
+        lineOf(["steps", i, "tool"]),
+        `step ${i + 1}: unknown tool '${step.tool}' (${hint})`,
+      );
+    });
+  }
+  return record;
+}
+
+/** Write `design.cad.json` into `outDir` atomically (readers never see half a record). */
+/**
+ * Read and parse a record file; an unreadable file is a DesignRecordError too. A record that
+ * runs Python while run_python is not among `tools` is refused with `allowPythonHint`.
+ */
+export function readDesignRecord(file: string, tools: readonly string[], allowPythonHint: string): DesignRecord {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DesignRecordError(
+      file,
+      undefined,
+      `cannot read the design record (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`,
+    );
+  }
+  return parseDesignRecord(text, file, {
+    tools,
+    unavailableToolHint: (t) => (t === "run_python" ? allowPythonHint : undefined),
+  });
+}
+
+export async function writeDesignRecord(outDir: string, record: DesignRecord): Promise<string> {
+  const file = path.join(outDir, DESIGN_FILE_NAME);
+  await writeJsonAtomic(file, record);
+  return file;
+}
+
+/** Every parameter the record knows: declared in `parameters` or set by a `set_parameter` step. */
+export function recordParameterNames(record: DesignRecord): string[] {
+  const names = new Set(Object.keys(record.parameters));
+  for (const s of record.steps) {
+    if (s.tool === "set_parameter" && typeof s.input.name === "string") names.add(s.input.name);
+  }
+  return [...names];
+}
+
+/**
+ * Return a copy of `record` with parameter values replaced. Every `set_parameter` step for the
+ * name gets the new value, so replay builds with it; a parameter listed only in `parameters`
+ * gets a `set_parameter` step in front, so expressions that use it see the override.
+ * Throws ParameterOverrideError for a name the record does not have.
+ */
+export function applyOverrides(record: DesignRecord, overrides: Record<string, number>): DesignRecord {
+  const known = recordParameterNames(record);
+  const out: DesignRecord = structuredClone(record);
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!known.includes(name)) {
+      const list = known.length ? known.join(", ") : "none";
+      throw new ParameterOverrideError(`unknown parameter '${name}' (this design's parameters: ${list})`, known);
+    }
+    if (!Number.isFinite(value)) throw new ParameterOverrideError(`parameter '${name}' must be a finite number`, known);
+    let replaced = false;
+    for (const step of out.steps) {
+      if (step.tool === "set_parameter" && step.input.name === name) {
+        step.input = { ...step.input, value };
+        replaced = true;
+      }
+    }
+    const declared = out.parameters[name];
+    if (!replaced) {
+      const input: Record<string, unknown> = { name, value };
+      if (declared?.unit !== undefined) input.unit = declared.unit;
+      out.steps.unshift({ tool: "set_parameter", input });
+    }
+    out.parameters[name] = { ...(declared ?? {}), value };
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+import { CadError, type GeometryHealth } from "../cad/protocol.js";
+import type { ToolContext } from "../tools/context.js";
+import type { ToolRegistry } from "../tools/registry.js";
+import type { DesignRecord } from "./design-record.js";
+
+/**
+ * Replays a design record's steps through the tool registry: the same zod validation and the
+ * same worker ops as an LLM run, so a record that builds here builds the same part there.
+ */
+
+/** What happened during a replay, in order; `build` writes these to transcript.jsonl. */
+export type ReplayEvent =
+  | { type: "replay-start"; steps: number }
+  | {
+      type: "step";
+      /** 0-based index into `record.steps`. */
+      index: number;
+      tool: string;
+      input: Record<string, unknown>;
+      ok: boolean;
+      result?: Record<string, unknown>;
+      error?: { message: string; hint?: string; code: string };
+      ms: number;
+    }
+  | { type: "replay-done"; ok: boolean; stepsRun: number; parts: GeometryHealth[] };
+
+/** The first step that failed; replay stops there. */
+export interface ReplayFailure {
+  /** 0-based index into `record.steps`. */
+  index: number;
+  tool: string;
+  message: string;
+  hint?: string;
+  code: string;
+}
+
+export interface ReplayResult {
+  ok: boolean;
+  /** Steps executed, including a failed last one. */
+  stepsRun: number;
+  failure: ReplayFailure | null;
+  /** Health of the final parts (record.final.parts, or every visible part when final is null); empty after a failure. */
+  parts: GeometryHealth[];
+  /** Parameter values as the worker holds them after the replay. */
+  parameters: Record<string, { value: number; unit: string }>;
+  /** Warnings tools raised on the way (e.g. a cut that removed nothing), prefixed with the step. */
+  warnings: string[];
+}
+
+export interface ReplayOptions {
+  record: DesignRecord;
+  registry: ToolRegistry;
+  /** A context over a fresh CAD document (replay does not reset it). */
+  ctx: ToolContext;
+  onEvent?: (e: ReplayEvent) => void;
+}
+
+interface PartsHealthReply {
+  parts: GeometryHealth[];
+  parameters?: Record<string, { value: number; unit: string }>;
+}
+
+/** One-line description of a failure, e.g. `step 3 (fillet): radius too large`. */
+export function describeFailure(f: ReplayFailure): string {
+  return `step ${f.index + 1} (${f.tool}): ${f.message}${f.hint ? ` (hint: ${f.hint})` : ""}`;
+}
+
+/**
+ * Run every step in order, stopping at the first failure. Throws only what the registry throws
+ * (a fatal CadError when FreeCAD is gone, or an abort); everything else is in the result.
+ */
+export async function replayDesign(opts: ReplayOptions): Promise<ReplayResult> {
+  const { record, registry, ctx } = opts;
+  const emit = opts.onEvent ?? (() => undefined);
+  emit({ type: "replay-start", steps: record.steps.length });
+  const warnings: string[] = [];
+  let failure: ReplayFailure | null = null;
+  let stepsRun = 0;
+  for (const [index, step] of record.steps.entries()) {
+    const outcome = await registry.execute(step.tool, step.input, ctx);
+    stepsRun++;
+    emit({
+      type: "step",
+      index,
+      tool: step.tool,
+      input: step.input,
+      ok: outcome.ok,
+      ...(outcome.result ? { result: outcome.result } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      ms: Math.round(outcome.ms * 10) / 10,
+    });
+    if (!outcome.ok) {
+      const err = outcome.error ?? { message: "failed", code: "tool_failed" };
+      failure = {
+        index,
+        tool: step.tool,
+        message: err.message,
+        code: err.code,
+        ...(err.hint ? { hint: err.hint } : {}),
+      };
+      break;
+    }
+    for (const w of stringArray(outcome.result?.warnings)) warnings.push(`step ${index + 1} (${step.tool}): ${w}`);
+  }
+
+  let parts: GeometryHealth[] = [];
+  let parameters: ReplayResult["parameters"] = {};
+  if (!failure) {
+    const finalNames = record.final?.parts;
+    try {
+      const reply = await ctx.cad.call<PartsHealthReply>(
+        "parts_health",
+        finalNames ? { names: finalNames } : {},
+        ctx.signal ? { signal: ctx.signal } : {},
+      );
+      parts = reply.parts;
+      parameters = simplifyParameters(reply.parameters ?? {});
+    } catch (e) {
+      if (e instanceof CadError && e.fatal) throw e;
+      if (ctx.signal?.aborted) throw e;
+      // A final part the steps never created: the record is inconsistent, report it as the last step's failure.
+      const message = `final parts ${JSON.stringify(finalNames ?? [])}: ${e instanceof Error ? e.message : String(e)}`;
+      failure = { index: record.steps.length, tool: "final", message, code: "bad_final" };
+    }
+  }
+  emit({ type: "replay-done", ok: failure === null, stepsRun, parts });
+  return { ok: failure === null, stepsRun, failure, parts, parameters, warnings };
+}
+
+function stringArray(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** report.json carries value and unit only. */
+function simplifyParameters(p: Record<string, { value: number; unit: string }>): ReplayResult["parameters"] {
+  const out: ReplayResult["parameters"] = {};
+  for (const [k, v] of Object.entries(p)) out[k] = { value: v.value, unit: v.unit };
+  return out;
+}
