@@ -65,8 +65,7 @@ def bind_int(ctx, obj, prop, value, what, minimum):
     """Integer properties (polygon sides, pattern counts) refuse floats, so ctx.bind cannot set them."""
     n = count(ctx, value, what, minimum)
     setattr(obj, prop, n)
-    if isinstance(value, str):
-        obj.setExpression(prop, ctx.params.to_freecad_expr(value))
+    ctx.bind_expr(obj, prop, value)
     return n
 
 
