@@ -112,7 +112,8 @@ export function checkJobDirs(outDir: string, jobs: readonly BatchJob[]): void {
 }
 
 /** Files cadagent itself writes into a job folder (a run killed before its report leaves some of these). */
-const OWN_FILES = /^(design\.cad\.json|transcript\.jsonl|report\.json|model\.[A-Za-z0-9]+|preview[\w-]*\.png|views|\..*\.tmp)$/;
+const OWN_FILES =
+  /^(design\.cad\.json|transcript\.jsonl|report\.json|model\.[A-Za-z0-9]+|preview[\w-]*\.png|views|\..*\.tmp)$/;
 
 /** A report.json that reads as one cadagent wrote (RunReport's own fields), not any JSON file of that name. */
 function isCadagentReport(file: string): boolean {

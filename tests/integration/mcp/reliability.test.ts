@@ -175,8 +175,7 @@ describe("finite numbers and one meaning per expression", () => {
       const python = Number((await callOk(mcp.client, "set_parameter", { name: `p${i}`, value: expr })).value);
       const fc = freecad.get(`x${i}`);
       // list_objects rounds coordinates to 1e-6 mm; every disagreement above was whole units.
-      if (fc === undefined || Math.abs(fc - python) > 2e-6)
-        mismatches.push(`${expr}: python ${python}, FreeCAD ${fc}`);
+      if (fc === undefined || Math.abs(fc - python) > 2e-6) mismatches.push(`${expr}: python ${python}, FreeCAD ${fc}`);
     }
     expect(mismatches).toEqual([]);
     // Known answers at size = 3, so agreement is not agreement on a wrong number.
