@@ -206,7 +206,7 @@ export async function runFuzz(opts: { calls: number; seed: number; killEvery?: n
     problems: [],
   };
   const problem = (s: string): void => {
-    if (fig.problems.length < 10) fig.problems.push(s);
+    if (fig.problems.length < 20) fig.problems.push(s);
   };
   const newClient = (): CadClient =>
     new CadClient({ freecadCmd: freecadCmd(), defaultTimeoutMs: 20_000, maxRestarts: 50 });
@@ -224,7 +224,8 @@ export async function runFuzz(opts: { calls: number; seed: number; killEvery?: n
       if (opts.killEvery && i > 0 && i % opts.killEvery === 0) cad.killWorkerForTest();
       const tool = f.pick(tools);
       const args = f.value(schemas.get(tool) ?? {});
-      const valid = registry.get(tool)?.input.safeParse(args).success ?? false;
+      // The registry reads a missing (null) input as {}, as MCP clients send it.
+      const valid = registry.get(tool)?.input.safeParse(args ?? {}).success ?? false;
       const t0 = performance.now();
       fig.calls++;
       try {
@@ -246,7 +247,7 @@ export async function runFuzz(opts: { calls: number; seed: number; killEvery?: n
           fig.toolErrors++;
           if (o.error.code === "internal" || o.error.code === "crashed") {
             fig.crashes++;
-            problem(`${o.error.code}: ${tool}: ${o.error.message.slice(0, 200)}`);
+            problem(`${o.error.code}: ${tool} ${JSON.stringify(args).slice(0, 400)}: ${o.error.message.slice(0, 200)}`);
           }
         } else {
           fig.crashes++;

@@ -161,3 +161,38 @@ describe("replies", () => {
     }
   });
 });
+
+describe("bounded work and test-only ops", () => {
+  it("check_design over 80 parts finds exactly the one overlap, with its hand-computed volume", async () => {
+    const cad = new CadClient({ freecadCmd: freecadCmd(), defaultTimeoutMs: 30_000 });
+    try {
+      for (let i = 0; i < 80; i++)
+        await cad.call("create_box", { name: `b${i}`, length: 10, width: 10, height: 10, position: [i * 20, 0, 0] });
+      await cad.call("create_box", { name: "o", length: 10, width: 10, height: 10, position: [5, 5, 0] });
+      const r = await cad.call<{ ok: boolean; interferences: { a: string; b: string; volume: number }[] }>(
+        "check_design",
+        {},
+      );
+      expect(r.ok).toBe(false);
+      expect(r.interferences.map((x) => [x.a, x.b])).toEqual([["b0", "o"]]);
+      expect(r.interferences[0]?.volume).toBeCloseTo(5 * 5 * 10, 6);
+    } finally {
+      await cad.close();
+    }
+  });
+
+  it("sleep and crash exist only when the test harness sets CADAGENT_TEST_OPS", async () => {
+    const saved = process.env.CADAGENT_TEST_OPS;
+    delete process.env.CADAGENT_TEST_OPS;
+    const cad = new CadClient({ freecadCmd: freecadCmd() });
+    try {
+      await cad.start();
+      expect(codeOf(await cad.call("crash", {}).catch((e: unknown) => e))).toBe("unknown_op");
+      expect(codeOf(await cad.call("sleep", { seconds: 5 }).catch((e: unknown) => e))).toBe("unknown_op");
+      expect(cad.restartCount).toBe(0);
+    } finally {
+      process.env.CADAGENT_TEST_OPS = saved;
+      await cad.close();
+    }
+  });
+});
