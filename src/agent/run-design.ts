@@ -12,7 +12,8 @@ import type { PreviewHook } from "./preview.js";
 import { CostMeter } from "./budget.js";
 import type { AgentEvent, StopReason } from "./events.js";
 import { runAgentLoop, type LoopResult } from "./loop.js";
-import { exportParts, runOutcome, writeReport, type ExportFormat } from "./outputs.js";
+import { deliver, withDelivery, writeDelivery } from "./deliver.js";
+import { runOutcome, type ExportFormat } from "./outputs.js";
 import { defaultPreviewHook } from "./preview.js";
 import { loadPrompts, type AgentPrompts } from "./prompts.js";
 import { RecordWriter } from "../record/record-writer.js";
@@ -191,25 +192,20 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         outcome = runOutcome(parts);
       }
       if (outcome.exitCode === 0) {
-        const exported = await exportParts({ registry, ctx, parts: loop.finish.parts, formats: o.formats });
-        files = { ...exported.files };
-        for (const [format, file] of Object.entries(exported.files))
-          emit({ type: "export", format: format as ExportFormat, file });
-        for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
-        if (exported.errors.length)
-          outcome = {
-            status: "failed",
-            exitCode: 1,
-            error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
-          };
-        files = {
-          ...files,
-          ...(await runPreview(
-            o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
-            { registry, ctx, parts: loop.finish.parts, outDir },
-            emit,
-          )),
-        };
+        const delivery = await deliver({
+          registry,
+          ctx,
+          parts: loop.finish.parts,
+          formats: o.formats,
+          renderPreview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
+          // A preview failure is a warning here; the file itself is listed in the report.
+          emit: (e) => {
+            if (e.type === "export") emit(e);
+            else if (e.error) emit({ type: "warning", message: `preview failed: ${e.error}` });
+          },
+        });
+        files = delivery.files;
+        outcome = withDelivery(outcome, delivery);
       }
     } else {
       const reason = loop.stopReason === "finished" ? "gave-up" : loop.stopReason;
@@ -293,7 +289,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     freecad: cad.freecadVersion || null,
     review: loop?.review ?? NO_REVIEW,
   };
-  await writeReport(outDir, report);
+  await writeDelivery(outDir, report);
   return report;
 }
 
@@ -321,22 +317,6 @@ function recordParameters(record: RecordWriter): RunReport["parameters"] {
   const out: RunReport["parameters"] = {};
   for (const [k, v] of Object.entries(record.snapshot().parameters)) out[k] = { value: v.value, unit: v.unit ?? "mm" };
   return out;
-}
-
-/** A preview failure is a warning, never a failed run. */
-async function runPreview(
-  hook: PreviewHook | null,
-  req: Parameters<PreviewHook>[0],
-  emit: (e: AgentEvent) => void,
-): Promise<Record<string, string>> {
-  if (!hook) return {};
-  try {
-    return await hook(req);
-  } catch (e) {
-    if (isCadFatal(e)) throw e;
-    emit({ type: "warning", message: `preview failed: ${e instanceof Error ? e.message : String(e)}` });
-    return {};
-  }
 }
 
 /** Something threw past the loop: an abort, FreeCAD gone, or a bug (reported, not re-thrown). */
