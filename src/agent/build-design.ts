@@ -5,7 +5,8 @@ import { CadError } from "../cad/protocol.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { writeDesignRecord, type DesignRecord } from "../record/design-record.js";
-import { deliver, TRANSCRIPT_FILE_NAME, withDelivery, writeDelivery } from "./deliver.js";
+import { deliver, TRANSCRIPT_FILE_NAME, withDelivery, writeDelivery, type DeliveryEvent } from "./deliver.js";
+import type { RequirementResult } from "../tools/requirements.js";
 import { runOutcome, type ExportFormat } from "./outputs.js";
 import { describeFailure, replayDesign, type ReplayEvent, type ReplayResult } from "../record/replay.js";
 import { defaultPreviewHook, type PreviewHook } from "./preview.js";
@@ -22,8 +23,7 @@ export { TRANSCRIPT_FILE_NAME };
 export type BuildEvent =
   | { type: "build-start"; source: string | null; outDir: string; formats: readonly ExportFormat[] }
   | ReplayEvent
-  | { type: "export"; format: ExportFormat; file?: string; error?: string }
-  | { type: "preview"; file?: string; error?: string }
+  | DeliveryEvent
   | { type: "build-done"; status: RunStatus; exitCode: number; error: string | null };
 
 export interface BuildDesignOptions {
@@ -41,6 +41,8 @@ export interface BuildDesignOptions {
   onEvent?: (e: BuildEvent) => void;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
+  /** Exit 1 when a declared requirement fails. */
+  strict?: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
 
   let replay: ReplayResult | undefined;
   let files: Record<string, string> = {};
+  let requirements: RequirementResult[] = [];
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
     replay = await replayDesign({ record: o.record, registry: o.registry, ctx, onEvent: emit });
@@ -83,8 +86,10 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
         formats: o.formats,
         renderPreview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
         emit,
+        ...(o.strict ? { strict: true } : {}),
       });
       files = delivery.files;
+      requirements = delivery.requirements;
       outcome = withDelivery(outcome, delivery);
     }
   } catch (e) {
@@ -114,6 +119,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     exitCode: outcome.exitCode,
     source: o.source ?? null,
     warnings: replay?.warnings ?? [],
+    requirements,
     ...(replay?.failure ? { failedStep: { step: replay.failure.index + 1, ...replay.failure } } : {}),
   };
   await writeDelivery(outDir, report, transcript);

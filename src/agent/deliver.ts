@@ -2,6 +2,7 @@ import path from "node:path";
 import { CadError } from "../cad/protocol.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
+import { describeRequirement, measureRequirements, type RequirementResult } from "../tools/requirements.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { exportParts, writeReport, type ExportFormat } from "./outputs.js";
 import type { PreviewHook } from "./preview.js";
@@ -18,7 +19,9 @@ export const TRANSCRIPT_FILE_NAME = "transcript.jsonl";
 /** What delivery tells its caller as it goes; each caller maps these to its own event stream. */
 export type DeliveryEvent =
   | { type: "export"; format: ExportFormat; file?: string; error?: string }
-  | { type: "preview"; file?: string; error?: string };
+  | { type: "preview"; file?: string; error?: string }
+  | { type: "requirements"; results: RequirementResult[] }
+  | { type: "warning"; message: string };
 
 export interface Outcome {
   status: RunStatus;
@@ -35,13 +38,17 @@ export interface DeliverOptions {
   /** null for no preview. */
   renderPreview: PreviewHook | null;
   emit: (e: DeliveryEvent) => void;
+  /** A failed requirement fails the delivery (`--strict`). */
+  strict?: boolean;
 }
 
 export interface Delivery {
   /** report.json `files`: format or preview kind → file name relative to the output folder. */
   files: Record<string, string>;
-  /** Set when an export failed: the run then fails (exit 1) with this message. */
+  /** Set when an export failed (or, strict, a requirement): the run then fails (exit 1) with this message. */
   failure: string | null;
+  /** The declared requirements measured on the parts (report.json `requirements`). */
+  requirements: RequirementResult[];
 }
 
 /**
@@ -55,9 +62,13 @@ export async function deliver(o: DeliverOptions): Promise<Delivery> {
   for (const [format, file] of Object.entries(exported.files))
     o.emit({ type: "export", format: format as ExportFormat, file });
   for (const err of exported.errors) o.emit({ type: "export", format: err.format, error: err.message });
-  const failure = exported.errors.length
+  let failure = exported.errors.length
     ? `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`
     : null;
+  const requirements = await checkRequirements(o);
+  const failed = requirements.filter((r) => !r.pass);
+  if (o.strict && failed.length && !failure)
+    failure = `requirements failed (--strict): ${failed.map((r) => `${r.id} (${describeRequirement(r)}, measured ${JSON.stringify(r.measured)})`).join("; ")}`;
   if (o.renderPreview) {
     try {
       const written = await o.renderPreview({ registry: o.registry, ctx: o.ctx, parts: o.parts, outDir: o.ctx.outDir });
@@ -68,7 +79,23 @@ export async function deliver(o: DeliverOptions): Promise<Delivery> {
       o.emit({ type: "preview", error: e instanceof Error ? e.message : String(e) });
     }
   }
-  return { files, failure };
+  return { files, failure, requirements };
+}
+
+/** Measuring is a check, not a deliverable: a non-fatal failure leaves the table empty and says why. */
+async function checkRequirements(o: DeliverOptions): Promise<RequirementResult[]> {
+  try {
+    const results = await measureRequirements(o.ctx, o.parts);
+    if (results.length) o.emit({ type: "requirements", results });
+    return results;
+  } catch (e) {
+    if ((e instanceof CadError && e.fatal) || o.ctx.signal?.aborted) throw e;
+    o.emit({
+      type: "warning",
+      message: `requirements could not be measured: ${e instanceof Error ? e.message : String(e)}`,
+    });
+    return [];
+  }
 }
 
 /** A delivery's export failure turns a successful outcome into a failed one. */

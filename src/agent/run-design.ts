@@ -7,6 +7,7 @@ import { packageRoot } from "../util/package-root.js";
 import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
 import type { ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
+import type { RequirementResult } from "../tools/requirements.js";
 import type { ToolContext } from "../tools/context.js";
 import type { PreviewHook } from "./preview.js";
 import { CostMeter } from "./budget.js";
@@ -64,6 +65,8 @@ export interface RunDesignOptions {
   review?: boolean;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
+  /** Exit 1 when a declared requirement fails (`--strict`). */
+  strict?: boolean;
 }
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
@@ -144,6 +147,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   let files: Record<string, string> = {};
   let parts: PartSummary[] = [];
   let parameters: RunReport["parameters"] = {};
+  let requirements: RequirementResult[] = [];
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
     const gen = runAgentLoop({
@@ -200,11 +204,13 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
           renderPreview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
           // A preview failure is a warning here; the file itself is listed in the report.
           emit: (e) => {
-            if (e.type === "export") emit(e);
+            if (e.type !== "preview") emit(e);
             else if (e.error) emit({ type: "warning", message: `preview failed: ${e.error}` });
           },
+          ...(o.strict ? { strict: true } : {}),
         });
         files = delivery.files;
+        requirements = delivery.requirements;
         outcome = withDelivery(outcome, delivery);
       }
     } else {
@@ -288,6 +294,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     cacheWriteTokens: usage.cacheWriteTokens,
     freecad: cad.freecadVersion || null,
     review: loop?.review ?? NO_REVIEW,
+    requirements,
   };
   await writeDelivery(outDir, report);
   return report;

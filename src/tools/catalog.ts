@@ -10,6 +10,7 @@ import { patternsTools } from "./patterns.js";
 import { primitivesTools } from "./primitives.js";
 import { pythonTools } from "./python.js";
 import { renderTools } from "./render.js";
+import { requirementsTools } from "./requirements.js";
 import { ToolRegistry } from "./registry.js";
 import { sketchTools } from "./sketch.js";
 import { transformsTools } from "./transforms.js";
@@ -17,6 +18,7 @@ import { transformsTools } from "./transforms.js";
 /** Every tool, in the order the model sees them (TOOLS.md order). */
 export const allTools: readonly ToolDefinition[] = [
   ...parametersTools,
+  ...requirementsTools,
   ...primitivesTools,
   ...sketchTools,
   ...featuresTools,

@@ -24,6 +24,7 @@ function withDesignOptions(cmd: Command): Command {
     .option("--formats <list>", `exports on finish (default ${DEFAULT_FORMATS.join(",")})`)
     .option("--allow-python", "offer the run_python tool (runs model-written Python inside FreeCAD)")
     .option("--views", "also write views.png: the top, front and right views beside the iso view")
+    .option("--strict", "exit 1 when any requirement the model declared fails on the delivered part")
     .option("--no-review", "skip the self-check turn (check_design + picture) before the part is delivered")
     .option("--json", "print report.json on stdout at the end")
     .option("--events", "NDJSON event stream on stdout");
@@ -87,6 +88,7 @@ export async function designCommand(brief: string, flags: DesignFlags): Promise<
       ...(run.timeoutMs !== undefined ? { timeoutMs: run.timeoutMs } : {}),
       allowPython: flags.allowPython ?? false,
       review: flags.review !== false,
+      strict: flags.strict ?? false,
       renderPreview: previewHook({ views: flags.views ?? false }),
       freecadCmd: run.freecadCmd,
       signal: interrupt.signal,
