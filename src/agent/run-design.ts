@@ -5,10 +5,12 @@ import { CadClient } from "../cad/client.js";
 import type { GeometryHealth } from "../cad/protocol.js";
 import { packageRoot } from "../util/package-root.js";
 import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
-import type { ProtocolAdapter } from "../llm/types.js";
+import type { ContentPart, ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
 import type { RequirementResult } from "../tools/requirements.js";
-import type { ToolContext } from "../tools/context.js";
+import type { ReadableInputs, ToolContext } from "../tools/context.js";
+import type { ToolRegistry } from "../tools/registry.js";
+import type { DesignRecord } from "../record/design-record.js";
 import type { PreviewHook } from "./preview.js";
 import { CostMeter } from "./budget.js";
 import type { AgentEvent, StopReason } from "./events.js";
@@ -67,6 +69,26 @@ export interface RunDesignOptions {
   renderPreview?: PreviewHook | null;
   /** Exit 1 when a declared requirement fails (`--strict`). */
   strict?: boolean;
+  /** Files `import_shape` may read (`--input`). */
+  inputs?: ReadableInputs;
+  /** Continue from an earlier part (`cadagent edit`, agent/edit.ts). */
+  edit?: RunEdit;
+}
+
+/** How an edit run differs from a fresh one: a seeded record, a prepared first message, extra report fields. */
+export interface RunEdit {
+  /** The parent's parameters and steps: the new record starts with them so it replays alone. */
+  base: Pick<DesignRecord, "parameters" | "steps">;
+  parent?: DesignRecord["parent"];
+  /** Rebuilds the base in the worker and returns the first user message; throws EditBaseError when it cannot. */
+  prepare(registry: ToolRegistry, ctx: ToolContext): Promise<ContentPart[]>;
+  /** report.json additions (`parent`, `diff`), from the finished report and record. */
+  extend(report: RunReport, record: DesignRecord): Record<string, unknown>;
+}
+
+/** The part to edit could not be rebuilt: bad input (exit 2), nothing was sent to the model. */
+export class EditBaseError extends Error {
+  override name = "EditBaseError";
 }
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
@@ -92,6 +114,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     { cadagent: version, provider: o.provider.id, model: o.model, freecad: "" },
     redactor,
   );
+  if (o.edit) record.seed(o.edit.base, o.edit.parent);
   await record.save();
 
   // Three ways a run is cut short, told apart afterwards by which signal fired.
@@ -127,7 +150,13 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   );
 
   const registry = createRegistry({ allowPython: o.allowPython ?? false });
-  const ctx: ToolContext = { cad, outDir, signal, timeoutMs: o.cadTimeoutMs ?? 120_000 };
+  const ctx: ToolContext = {
+    cad,
+    outDir,
+    signal,
+    timeoutMs: o.cadTimeoutMs ?? 120_000,
+    ...(o.inputs ? { inputs: o.inputs } : {}),
+  };
   const meter = new CostMeter(modelPrice(o.provider, o.model), o.budgetUsd);
   const prompts = o.prompts ?? loadPrompts();
   const vision = modelVision(o.provider, o.model);
@@ -150,7 +179,15 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   let requirements: RequirementResult[] = [];
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
+    let firstMessage: ContentPart[] | undefined;
+    if (o.edit) {
+      // The part must exist in the worker before the model is shown it.
+      await cadReady;
+      if (cadError) throw cadError;
+      firstMessage = await o.edit.prepare(registry, ctx);
+    }
     const gen = runAgentLoop({
+      ...(firstMessage ? { firstMessage } : {}),
       adapter: o.adapter,
       registry,
       ctx,
@@ -233,7 +270,10 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       }
     }
   } catch (e) {
-    outcome = unexpected(e, interrupt, cadError);
+    outcome =
+      e instanceof EditBaseError
+        ? { status: "failed", exitCode: 2, error: e.message }
+        : unexpected(e, interrupt, cadError);
   } finally {
     // A client closed while still starting would leave the worker running: let the start settle.
     await cadReady;
@@ -296,6 +336,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     review: loop?.review ?? NO_REVIEW,
     requirements,
   };
+  if (o.edit) Object.assign(report, o.edit.extend(report, record.snapshot()));
   await writeDelivery(outDir, report);
   return report;
 }

@@ -3,6 +3,7 @@ import type { ToolDefinition } from "./define.js";
 import { booleansTools } from "./booleans.js";
 import { exportTools } from "./export.js";
 import { featuresTools } from "./features.js";
+import { importTools } from "./import.js";
 import { finishTool } from "./finish.js";
 import { measureTools } from "./measure.js";
 import { parametersTools } from "./parameters.js";
@@ -20,6 +21,7 @@ export const allTools: readonly ToolDefinition[] = [
   ...parametersTools,
   ...requirementsTools,
   ...primitivesTools,
+  ...importTools,
   ...sketchTools,
   ...featuresTools,
   ...booleansTools,
