@@ -104,12 +104,26 @@ export function compactSteps(steps: DesignRecord["steps"]): string {
     .join("\n");
 }
 
-function parameterLines(p: Record<string, { value: number; unit: string }>, record: Pick<DesignRecord, "parameters">) {
+/** Parameter descriptions: the record's, or the last set_parameter step's that gave one. */
+function descriptions(record: Pick<DesignRecord, "parameters" | "steps">): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of record.steps)
+    if (s.tool === "set_parameter" && typeof s.input.name === "string" && typeof s.input.description === "string")
+      out.set(s.input.name, s.input.description);
+  for (const [n, p] of Object.entries(record.parameters)) if (p.description) out.set(n, p.description);
+  return out;
+}
+
+function parameterLines(
+  p: Record<string, { value: number; unit: string }>,
+  record: Pick<DesignRecord, "parameters" | "steps">,
+): string {
   const names = Object.keys(p);
   if (!names.length) return "(none)";
+  const described = descriptions(record);
   return names
     .map((n) => {
-      const d = record.parameters[n]?.description;
+      const d = described.get(n);
       return `- ${n} = ${p[n]?.value}${p[n]?.unit ? ` ${p[n]?.unit}` : ""}${d ? ` (${d})` : ""}`;
     })
     .join("\n");
