@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { CadClient } from "../cad/client.js";
 import { CadError } from "../cad/protocol.js";
-import type { ToolContext } from "../tools/context.js";
+import type { ReadableInputs, ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { writeDesignRecord, type DesignRecord } from "../record/design-record.js";
 import { deliver, TRANSCRIPT_FILE_NAME, withDelivery, writeDelivery, type DeliveryEvent } from "./deliver.js";
@@ -43,6 +43,8 @@ export interface BuildDesignOptions {
   renderPreview?: PreviewHook | null;
   /** Exit 1 when a declared requirement fails. */
   strict?: boolean;
+  /** Files import_shape steps may read (`--input`). */
+  inputs?: ReadableInputs;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     outDir,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.inputs ? { inputs: o.inputs } : {}),
   };
 
   // The record goes first so even an interrupted build leaves what it was building.

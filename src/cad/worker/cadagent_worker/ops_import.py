@@ -10,8 +10,14 @@ def _solid_from_shells(shape):
     """A file of closed shells (common in STEP from surface modellers) becomes solids."""
     import Part
 
+    shells = shape.Shells
+    if not shells and shape.Faces:
+        # IGES often holds loose faces: sew them into shells first.
+        sewn = shape.copy()
+        sewn.sewShape()
+        shells = sewn.Shells
     solids = []
-    for shell in shape.Shells:
+    for shell in shells:
         if not shell.isClosed():
             return None
         solids.append(Part.makeSolid(shell))
@@ -33,8 +39,9 @@ def _read_mesh(path):
             hint="repair the mesh (close its holes) or import a STEP of the part",
             code="not_solid",
         )
-    shell = Part.Shell(Part.makeShapeFromMesh(mesh.Topology, 0.05).Faces)
-    solid = Part.makeSolid(shell)
+    faces = Part.Shape()
+    faces.makeShapeFromMesh(mesh.Topology, 0.05)
+    solid = Part.makeSolid(Part.Shell(faces.Faces))
     try:
         solid = solid.removeSplitter()
     except Exception:
