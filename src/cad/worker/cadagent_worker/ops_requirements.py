@@ -31,9 +31,9 @@ def _requirements(ctx):
 
 def _number(req, key, positive=True):
     v = req.get(key)
-    if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or (positive and v <= 0):
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or v < 0 or (positive and v == 0):
         raise OpError(
-            f"requirement '{req.get('id')}': {key} must be a positive number",
+            f"requirement '{req.get('id')}': {key} must be a {'positive' if positive else 'non-negative'} number",
             hint="state the brief's number, e.g. {id: 'width', kind: 'size', axis: 'x', value: 60}",
             code="bad_argument",
         )
@@ -50,7 +50,7 @@ def _check_one(req):
         _number(req, "value")
     elif kind == "holes":
         _number(req, "diameter")
-        _number(req, "count")
+        _number(req, "count", positive=False)  # "no holes" is a requirement too
     elif kind in ("volume", "mass"):
         _number(req, "value")
         if kind == "mass" and req.get("material") not in DENSITY and req.get("density") is None:
