@@ -183,7 +183,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     if (o.edit) {
       // The part must exist in the worker before the model is shown it.
       await cadReady;
-      if (cadError) throw cadError instanceof Error ? cadError : new Error(String(cadError));
+      if (cadError) throw cadError instanceof Error ? cadError : new Error("FreeCAD did not start");
       firstMessage = await o.edit.prepare(registry, ctx);
     }
     const gen = runAgentLoop({
