@@ -2,11 +2,12 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { CadClient } from "../cad/client.js";
 import { CadError } from "../cad/protocol.js";
-import type { ToolContext } from "../tools/context.js";
+import type { ReadableInputs, ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
 import { writeDesignRecord, type DesignRecord } from "../record/design-record.js";
-import { exportParts, runOutcome, writeReport, type ExportFormat } from "./outputs.js";
+import { deliver, TRANSCRIPT_FILE_NAME, withDelivery, writeDelivery, type DeliveryEvent } from "./deliver.js";
+import type { RequirementResult } from "../tools/requirements.js";
+import { runOutcome, type ExportFormat } from "./outputs.js";
 import { describeFailure, replayDesign, type ReplayEvent, type ReplayResult } from "../record/replay.js";
 import { defaultPreviewHook, type PreviewHook } from "./preview.js";
 import { partSummary, type RunReport, type RunStatus } from "./report.js";
@@ -17,13 +18,12 @@ import { partSummary, type RunReport, type RunStatus } from "./report.js";
  * report last so its presence means the folder is complete.
  */
 
-export const TRANSCRIPT_FILE_NAME = "transcript.jsonl";
+export { TRANSCRIPT_FILE_NAME };
 
 export type BuildEvent =
   | { type: "build-start"; source: string | null; outDir: string; formats: readonly ExportFormat[] }
   | ReplayEvent
-  | { type: "export"; format: ExportFormat; file?: string; error?: string }
-  | { type: "preview"; file?: string; error?: string }
+  | DeliveryEvent
   | { type: "build-done"; status: RunStatus; exitCode: number; error: string | null };
 
 export interface BuildDesignOptions {
@@ -41,6 +41,10 @@ export interface BuildDesignOptions {
   onEvent?: (e: BuildEvent) => void;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
+  /** Exit 1 when a declared requirement fails. */
+  strict?: boolean;
+  /** Files import_shape steps may read (`--input`). */
+  inputs?: ReadableInputs;
 }
 
 /**
@@ -62,6 +66,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     outDir,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.inputs ? { inputs: o.inputs } : {}),
   };
 
   // A folder built into before keeps nothing of that build: models beside a failed report would
@@ -73,26 +78,25 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
 
   let replay: ReplayResult | undefined;
   let files: Record<string, string> = {};
+  let requirements: RequirementResult[] = [];
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
     replay = await replayDesign({ record: o.record, registry: o.registry, ctx, onEvent: emit });
     const parts = replay.parts.map(partSummary);
     outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null);
     if (outcome.exitCode === 0) {
-      const names = replay.parts.map((p) => p.name);
-      const exported = await exportParts({ registry: o.registry, ctx, parts: names, formats: o.formats });
-      files = { ...exported.files };
-      for (const [format, file] of Object.entries(exported.files))
-        emit({ type: "export", format: format as ExportFormat, file });
-      for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
-      if (exported.errors.length) {
-        outcome = {
-          status: "failed",
-          exitCode: 1,
-          error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
-        };
-      }
-      files = { ...files, ...(await runPreview(o, ctx, names, outDir, emit)) };
+      const delivery = await deliver({
+        registry: o.registry,
+        ctx,
+        parts: replay.parts.map((p) => p.name),
+        formats: o.formats,
+        renderPreview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
+        emit,
+        ...(o.strict ? { strict: true } : {}),
+      });
+      files = delivery.files;
+      requirements = delivery.requirements;
+      outcome = withDelivery(outcome, delivery);
     }
   } catch (e) {
     outcome = interruption(e, o.signal);
@@ -121,32 +125,11 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     exitCode: outcome.exitCode,
     source: o.source ?? null,
     warnings: replay?.warnings ?? [],
+    requirements,
     ...(replay?.failure ? { failedStep: { step: replay.failure.index + 1, ...replay.failure } } : {}),
   };
-  await writeFileAtomic(path.join(outDir, TRANSCRIPT_FILE_NAME), transcript.length ? `${transcript.join("\n")}\n` : "");
-  await writeReport(outDir, report);
+  await writeDelivery(outDir, report, transcript);
   return report;
-}
-
-/** A preview failure is a warning in the transcript, never a failed build. */
-async function runPreview(
-  o: BuildDesignOptions,
-  ctx: ToolContext,
-  parts: string[],
-  outDir: string,
-  emit: (e: BuildEvent) => void,
-): Promise<Record<string, string>> {
-  const hook = o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview;
-  if (!hook) return {};
-  try {
-    const files = await hook({ registry: o.registry, ctx, parts, outDir });
-    for (const file of Object.values(files)) emit({ type: "preview", file });
-    return files;
-  } catch (e) {
-    if (e instanceof CadError && e.fatal) throw e;
-    emit({ type: "preview", error: e instanceof Error ? e.message : String(e) });
-    return {};
-  }
 }
 
 /** FreeCAD gone (4) or aborted (130) mid-build; anything else is a bug and propagates. */

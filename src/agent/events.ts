@@ -2,6 +2,7 @@ import type { FinishReason, ProviderErrorKind, Usage } from "../llm/types.js";
 import type { ExportFormat } from "./outputs.js";
 import type { PartSummary, RunStatus } from "./report.js";
 import type { ReviewSummary } from "./review.js";
+import type { RequirementResult } from "../tools/requirements.js";
 
 /**
  * The typed events of a design run, in the order they happen. The agent emits them; only the
@@ -84,6 +85,8 @@ export type AgentEvent =
   | { type: "worker-restart"; reason: string; replayed: number }
   | { type: "export"; format: ExportFormat; file?: string; error?: string }
   | { type: "warning"; message: string }
+  /** The declared requirements measured on the delivered parts. */
+  | { type: "requirements"; results: RequirementResult[] }
   | { type: "error"; kind: "provider" | "cad" | "internal"; message: string }
   /** Always the last event of a run. */
   | {

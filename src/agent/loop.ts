@@ -1,6 +1,7 @@
 import { CadError } from "../cad/protocol.js";
 import type {
   ChatRequest,
+  ContentPart,
   FinishReason,
   Message,
   ProtocolAdapter,
@@ -32,6 +33,8 @@ export interface LoopOptions {
   model: string;
   prompts: AgentPrompts;
   brief: string;
+  /** The first user message instead of the brief prompt (an edit sends the part as it stands). */
+  firstMessage?: ContentPart[];
   maxTurns: number;
   /** Output token cap per request. */
   maxTokens: number;
@@ -77,7 +80,8 @@ interface TurnAnswer {
 
 /** Run the loop; the generator's return value says why and how it ended. */
 export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, LoopResult> {
-  const messages: Message[] = [{ role: "user", content: [{ type: "text", text: o.prompts.brief(o.brief) }] }];
+  const first: ContentPart[] = o.firstMessage ?? [{ type: "text", text: o.prompts.brief(o.brief) }];
+  const messages: Message[] = [{ role: "user", content: o.vision === false ? withoutImages(first) : first }];
   const tools = o.registry.specs();
   const fixedChars = o.prompts.system.length + JSON.stringify(tools).length;
   const guard = new RepeatGuard();

@@ -1,6 +1,7 @@
 import type { ContentPart } from "../llm/types.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
+import { measureRequirements, requirementsTable, type RequirementResult } from "../tools/requirements.js";
 
 /**
  * The self-check before a design is delivered: when the model first calls `finish`, the agent
@@ -88,9 +89,14 @@ export function createReviewHook(o: ReviewHookOptions): ReviewHook {
     const warnings = Array.isArray(result?.warnings)
       ? result.warnings.filter((w): w is string => typeof w === "string")
       : [];
-    const text = o.template
-      .replace("{{figures}}", () => "```json\n" + JSON.stringify(figures, null, 1) + "\n```")
-      .replace("{{image_note}}", () => (images.length ? ", and an iso view of them" : ""));
+    const requirements = await measureRequirements(o.ctx, parts).catch((): RequirementResult[] => []);
+    const text =
+      o.template
+        .replace("{{figures}}", () => "```json\n" + JSON.stringify(figures, null, 1) + "\n```")
+        .replace("{{image_note}}", () => (images.length ? ", and an iso view of them" : "")) +
+      (requirements.length
+        ? `\n\nThe requirements you declared, measured on these parts:\n\n${requirementsTable(requirements)}\n\nFix every FAIL unless the brief itself allows it, then call finish.`
+        : "");
     return {
       content: [{ type: "text", text }, ...images],
       summary: {

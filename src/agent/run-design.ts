@@ -5,14 +5,18 @@ import { CadClient } from "../cad/client.js";
 import type { GeometryHealth } from "../cad/protocol.js";
 import { packageRoot } from "../util/package-root.js";
 import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
-import type { ProtocolAdapter } from "../llm/types.js";
+import type { ContentPart, ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
-import type { ToolContext } from "../tools/context.js";
+import type { RequirementResult } from "../tools/requirements.js";
+import type { ReadableInputs, ToolContext } from "../tools/context.js";
+import type { ToolRegistry } from "../tools/registry.js";
+import type { DesignRecord } from "../record/design-record.js";
 import type { PreviewHook } from "./preview.js";
 import { CostMeter } from "./budget.js";
 import type { AgentEvent, StopReason } from "./events.js";
 import { runAgentLoop, type LoopResult } from "./loop.js";
-import { exportParts, runOutcome, writeReport, type ExportFormat } from "./outputs.js";
+import { deliver, withDelivery, writeDelivery } from "./deliver.js";
+import { runOutcome, type ExportFormat } from "./outputs.js";
 import { defaultPreviewHook } from "./preview.js";
 import { loadPrompts, type AgentPrompts } from "./prompts.js";
 import { RecordWriter } from "../record/record-writer.js";
@@ -63,6 +67,28 @@ export interface RunDesignOptions {
   review?: boolean;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
+  /** Exit 1 when a declared requirement fails (`--strict`). */
+  strict?: boolean;
+  /** Files `import_shape` may read (`--input`). */
+  inputs?: ReadableInputs;
+  /** Continue from an earlier part (`cadagent edit`, agent/edit.ts). */
+  edit?: RunEdit;
+}
+
+/** How an edit run differs from a fresh one: a seeded record, a prepared first message, extra report fields. */
+export interface RunEdit {
+  /** The parent's parameters and steps: the new record starts with them so it replays alone. */
+  base: Pick<DesignRecord, "parameters" | "steps">;
+  parent?: DesignRecord["parent"];
+  /** Rebuilds the base in the worker and returns the first user message; throws EditBaseError when it cannot. */
+  prepare(registry: ToolRegistry, ctx: ToolContext): Promise<ContentPart[]>;
+  /** report.json additions (`parent`, `diff`), from the finished report and record. */
+  extend(report: RunReport, record: DesignRecord): Record<string, unknown>;
+}
+
+/** The part to edit could not be rebuilt: bad input (exit 2), nothing was sent to the model. */
+export class EditBaseError extends Error {
+  override name = "EditBaseError";
 }
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
@@ -88,6 +114,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     { cadagent: version, provider: o.provider.id, model: o.model, freecad: "" },
     redactor,
   );
+  if (o.edit) record.seed(o.edit.base, o.edit.parent);
   await record.save();
 
   // Three ways a run is cut short, told apart afterwards by which signal fired.
@@ -123,7 +150,13 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   );
 
   const registry = createRegistry({ allowPython: o.allowPython ?? false });
-  const ctx: ToolContext = { cad, outDir, signal, timeoutMs: o.cadTimeoutMs ?? 120_000 };
+  const ctx: ToolContext = {
+    cad,
+    outDir,
+    signal,
+    timeoutMs: o.cadTimeoutMs ?? 120_000,
+    ...(o.inputs ? { inputs: o.inputs } : {}),
+  };
   const meter = new CostMeter(modelPrice(o.provider, o.model), o.budgetUsd);
   const prompts = o.prompts ?? loadPrompts();
   const vision = modelVision(o.provider, o.model);
@@ -143,9 +176,18 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   let files: Record<string, string> = {};
   let parts: PartSummary[] = [];
   let parameters: RunReport["parameters"] = {};
+  let requirements: RequirementResult[] = [];
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
+    let firstMessage: ContentPart[] | undefined;
+    if (o.edit) {
+      // The part must exist in the worker before the model is shown it.
+      await cadReady;
+      if (cadError) throw cadError instanceof Error ? cadError : new Error("FreeCAD did not start");
+      firstMessage = await o.edit.prepare(registry, ctx);
+    }
     const gen = runAgentLoop({
+      ...(firstMessage ? { firstMessage } : {}),
       adapter: o.adapter,
       registry,
       ctx,
@@ -191,25 +233,22 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         outcome = runOutcome(parts);
       }
       if (outcome.exitCode === 0) {
-        const exported = await exportParts({ registry, ctx, parts: loop.finish.parts, formats: o.formats });
-        files = { ...exported.files };
-        for (const [format, file] of Object.entries(exported.files))
-          emit({ type: "export", format: format as ExportFormat, file });
-        for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
-        if (exported.errors.length)
-          outcome = {
-            status: "failed",
-            exitCode: 1,
-            error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
-          };
-        files = {
-          ...files,
-          ...(await runPreview(
-            o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
-            { registry, ctx, parts: loop.finish.parts, outDir },
-            emit,
-          )),
-        };
+        const delivery = await deliver({
+          registry,
+          ctx,
+          parts: loop.finish.parts,
+          formats: o.formats,
+          renderPreview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
+          // A preview failure is a warning here; the file itself is listed in the report.
+          emit: (e) => {
+            if (e.type !== "preview") emit(e);
+            else if (e.error) emit({ type: "warning", message: `preview failed: ${e.error}` });
+          },
+          ...(o.strict ? { strict: true } : {}),
+        });
+        files = delivery.files;
+        requirements = delivery.requirements;
+        outcome = withDelivery(outcome, delivery);
       }
     } else {
       const reason = loop.stopReason === "finished" ? "gave-up" : loop.stopReason;
@@ -231,7 +270,10 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       }
     }
   } catch (e) {
-    outcome = unexpected(e, interrupt, cadError);
+    outcome =
+      e instanceof EditBaseError
+        ? { status: "failed", exitCode: 2, error: e.message }
+        : unexpected(e, interrupt, cadError);
   } finally {
     // A client closed while still starting would leave the worker running: let the start settle.
     await cadReady;
@@ -292,8 +334,10 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     cacheWriteTokens: usage.cacheWriteTokens,
     freecad: cad.freecadVersion || null,
     review: loop?.review ?? NO_REVIEW,
+    requirements,
   };
-  await writeReport(outDir, report);
+  if (o.edit) Object.assign(report, o.edit.extend(report, record.snapshot()));
+  await writeDelivery(outDir, report);
   return report;
 }
 
@@ -321,22 +365,6 @@ function recordParameters(record: RecordWriter): RunReport["parameters"] {
   const out: RunReport["parameters"] = {};
   for (const [k, v] of Object.entries(record.snapshot().parameters)) out[k] = { value: v.value, unit: v.unit ?? "mm" };
   return out;
-}
-
-/** A preview failure is a warning, never a failed run. */
-async function runPreview(
-  hook: PreviewHook | null,
-  req: Parameters<PreviewHook>[0],
-  emit: (e: AgentEvent) => void,
-): Promise<Record<string, string>> {
-  if (!hook) return {};
-  try {
-    return await hook(req);
-  } catch (e) {
-    if (isCadFatal(e)) throw e;
-    emit({ type: "warning", message: `preview failed: ${e instanceof Error ? e.message : String(e)}` });
-    return {};
-  }
 }
 
 /** Something threw past the loop: an abort, FreeCAD gone, or a bug (reported, not re-thrown). */

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { TRANSCRIPT_FILE_NAME } from "./build-design.js";
+import { TRANSCRIPT_FILE_NAME } from "./deliver.js";
 import type { AgentEvent } from "./events.js";
 import type { Redactor } from "../util/redact.js";
 

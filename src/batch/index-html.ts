@@ -48,6 +48,7 @@ function card(j: JobSummary): string {
   ${j.brief ? `<p class="brief">${esc(j.brief)}</p>` : ""}
   <table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${esc(v)}</td></tr>`).join("")}</table>
   ${j.error ? `<p class="error">${esc(j.error)}</p>` : ""}
+  ${(j.failedRequirements ?? []).map((f) => `<p class="error requirement">requirement failed: ${esc(f)}</p>`).join("")}
   <p class="links">${links}</p>
 </article>`;
 }

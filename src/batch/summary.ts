@@ -1,4 +1,5 @@
 import type { RunReport } from "../agent/report.js";
+import { describeRequirement, type RequirementResult } from "../tools/requirements.js";
 
 /** A job's status in summary.json: its report's, or `not-run` when the batch stopped before it. */
 export type JobStatus = RunReport["status"] | "not-run";
@@ -25,6 +26,8 @@ export interface JobSummary {
   /** format → file name relative to `dir`. */
   files: Record<string, string>;
   error: string | null;
+  /** Declared requirements the delivered part missed, one line each (absent when none failed). */
+  failedRequirements?: string[];
 }
 
 export interface BatchSummary {
@@ -65,6 +68,18 @@ export function jobSummary(
     parameters: r.parameters,
     files: r.files,
     error: r.error,
+    ...failedRequirements(r),
+  };
+}
+
+function failedRequirements(r: RunReport): { failedRequirements?: string[] } {
+  const failed = Array.isArray(r.requirements) ? (r.requirements as RequirementResult[]).filter((q) => !q.pass) : [];
+  if (!failed.length) return {};
+  return {
+    failedRequirements: failed.map(
+      (q) =>
+        `${q.id}: ${describeRequirement(q)}, measured ${Array.isArray(q.measured) ? q.measured.join("×") : q.measured}`,
+    ),
   };
 }
 

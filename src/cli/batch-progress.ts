@@ -55,6 +55,7 @@ export function jobLine(j: JobSummary): string {
   if (j.kind === "brief" && j.costUsd !== null) bits.push(cost(j.costUsd));
   const part = j.parts[0];
   if (j.status === "success" && part) bits.push(`volume ${part.volume.toFixed(2)} mm³`);
+  if (j.failedRequirements?.length) bits.push(`requirements FAILED: ${j.failedRequirements.join("; ")}`);
   const line = bits.join("  ");
   return j.error && j.status !== "success" ? `${line}: ${j.error.split("\n")[0]}` : `${line}  → ${j.dir}/`;
 }

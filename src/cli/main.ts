@@ -7,6 +7,7 @@ import * as batch from "./commands/batch.js";
 import * as build from "./commands/build.js";
 import * as design from "./commands/design.js";
 import * as doctor from "./commands/doctor.js";
+import * as edit from "./commands/edit.js";
 import * as evalCmd from "./commands/eval.js";
 import * as keys from "./commands/keys.js";
 import * as mcp from "./commands/mcp.js";
@@ -32,6 +33,8 @@ Examples:
   $ cadagent -p openai -m gpt-5-mini --budget 0.50 "a 60x40x5 mm plate with four M4 holes"
   $ OLLAMA_BASE_URL=http://127.0.0.1:11434/v1 cadagent -p ollama "a 20 mm cube with a 5 mm fillet"
   $ cadagent build cadagent-out/bracket/design.cad.json --set thickness=4 -o out/bracket-4mm
+  $ cadagent edit cadagent-out/bracket "make it 5 mm thicker" -i
+  $ cadagent -f brief.txt --strict                       # exit 1 when a stated number is not met
   $ printf %s "$KEY" | cadagent keys set anthropic      # key from stdin into the OS keychain
 
 Each run writes design.cad.json, model.step/.stl/.FCStd, preview.png, report.json and
@@ -39,7 +42,7 @@ transcript.jsonl into its output folder. Exit codes: 0 success, 1 design failed,
 configuration, 3 provider error, 4 FreeCAD unavailable, 130 interrupted (what exists is saved).`,
     )
     .exitOverride();
-  for (const m of [design, build, batch, tools, providers, keys, doctor, mcp, evalCmd]) m.register(program);
+  for (const m of [design, edit, build, batch, tools, providers, keys, doctor, mcp, evalCmd]) m.register(program);
   return program;
 }
 

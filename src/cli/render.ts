@@ -1,5 +1,6 @@
 import type { AgentEvent, ToolFigures } from "../agent/events.js";
 import type { RunReport } from "../agent/report.js";
+import { describeRequirement, type RequirementResult } from "../tools/requirements.js";
 import { Redactor } from "../util/redact.js";
 
 /**
@@ -124,6 +125,11 @@ export function humanRenderer(write: Write, redactor: Redactor = new Redactor())
       case "warning":
         line(`  warning: ${e.message}`);
         break;
+      case "requirements": {
+        const failed = e.results.filter((r) => !r.pass);
+        line(`  requirements: ${e.results.length - failed.length}/${e.results.length} pass`);
+        break;
+      }
       case "error":
         line(`  error: ${e.message}`);
         break;
@@ -147,6 +153,7 @@ export function formatReport(r: RunReport, outDir: string): string {
     lines.push(
       `  part ${p.name}: volume ${fmt(p.volume, 3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`,
     );
+  for (const q of failedRequirements(r)) lines.push(`  requirement FAILED: ${requirementLine(q)}`);
   const cost = r.usage?.costUsd === null || r.usage === null ? "cost unknown" : `$${r.usage.costUsd.toFixed(4)}`;
   const tokens = r.usage
     ? `${r.usage.inputTokens} in / ${r.usage.outputTokens} out${r.usage.cacheReadTokens ? ` / ${r.usage.cacheReadTokens} cached` : ""} tokens`
@@ -157,4 +164,15 @@ export function formatReport(r: RunReport, outDir: string): string {
   if (r.status === "success") lines.push(`done: ${Object.values(r.files).join(", ")} in ${outDir}`);
   else lines.push(`${r.status}: ${r.error ?? "unknown error"}\n  saved so far: ${outDir}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** report.json `requirements` that did not pass (none when the report has no requirements). */
+export function failedRequirements(r: RunReport): RequirementResult[] {
+  return Array.isArray(r.requirements) ? (r.requirements as RequirementResult[]).filter((q) => !q.pass) : [];
+}
+
+/** "holes: holes Ø6 × 4, measured 3 (holes: Ø6×3)" */
+export function requirementLine(q: RequirementResult): string {
+  const measured = Array.isArray(q.measured) ? q.measured.join("×") : String(q.measured);
+  return `${q.id}: ${describeRequirement(q)}, measured ${measured}${q.detail ? ` (${q.detail})` : ""}`;
 }

@@ -21,6 +21,8 @@ export interface DesignFlags extends ConfigFlags {
   review?: boolean;
   json?: boolean;
   events?: boolean;
+  /** Exit 1 when a declared requirement fails. */
+  strict?: boolean;
 }
 
 export interface ResolvedRun {

@@ -35,6 +35,8 @@ export interface EvalRun {
   turns: number;
   toolCalls: number;
   toolErrors: number;
+  /** The requirements the model declared, measured on the delivered part (report.json `requirements`). */
+  requirements: { passed: number; total: number };
 }
 
 export interface EvalCaseSummary {
@@ -44,6 +46,8 @@ export interface EvalCaseSummary {
   runs: number;
   passes: number;
   passAtK: Record<string, number>;
+  /** Passed over declared requirements across the case's runs; null when no run declared any. */
+  requirementPassRate: number | null;
 }
 
 export interface EvalResult {

@@ -7,6 +7,7 @@ import type { EvalCaseSummary, EvalResult, EvalRun, Funnel } from "./eval-result
 import { bboxError, boxSize, chamferDistance, unionBox, volumeErrorPct, type ChamferResult } from "./metrics.js";
 import { passAtK, wilsonInterval } from "./pass-at-k.js";
 import { readStl } from "./stl.js";
+import { existingRuns, readRunReport } from "./from-folder.js";
 import type { EvalCase, EvalSuite } from "./suite.js";
 import type { Thresholds } from "./thresholds.js";
 
@@ -41,7 +42,10 @@ export interface EvalOptions {
   thresholds: Thresholds;
   /** Points per surface for Chamfer (default 5000). */
   samples?: number;
-  runCase: (req: RunCaseRequest) => Promise<RunReport>;
+  /** Designs one case; not called with `from`. */
+  runCase?: (req: RunCaseRequest) => Promise<RunReport>;
+  /** Score the runs already in this folder (`<from>/<case>/<k>/report.json`) instead of running cases. */
+  from?: string;
   reimportStep: (file: string) => Promise<StepImport>;
   onRun?: (run: EvalRun, index: number, total: number) => void;
   signal?: AbortSignal;
@@ -56,20 +60,27 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
   const outDir = path.resolve(o.outDir);
   await mkdir(outDir, { recursive: true });
   const runs: EvalRun[] = [];
-  const total = o.suite.cases.length * o.repeat;
+  const planned = o.from
+    ? existingRuns(o.from, o.suite.cases)
+    : o.suite.cases.flatMap((c) =>
+        Array.from({ length: o.repeat }, (_, i) => ({
+          case: c,
+          repeat: i + 1,
+          dir: path.join(outDir, c.name, String(i + 1)),
+        })),
+      );
   let interrupted = false;
-  outer: for (const c of o.suite.cases) {
-    for (let rep = 1; rep <= o.repeat; rep++) {
-      if (o.signal?.aborted) {
-        interrupted = true;
-        break outer;
-      }
-      const dir = path.join(outDir, c.name, String(rep));
-      const report = await o.runCase({ case: c, repeat: rep, outDir: dir });
-      const run = await measureRun(c, rep, dir, report, o);
-      runs.push(run);
-      o.onRun?.(run, runs.length, total);
+  for (const p of planned) {
+    if (o.signal?.aborted) {
+      interrupted = true;
+      break;
     }
+    const report = o.from
+      ? readRunReport(p.dir)
+      : await (o.runCase ?? noRunner)({ case: p.case, repeat: p.repeat, outDir: p.dir });
+    const run = await measureRun(p.case, p.repeat, p.dir, report, o);
+    runs.push(run);
+    o.onRun?.(run, runs.length, planned.length);
   }
   if (o.signal?.aborted) interrupted = true;
   const result = summarise(o, runs, interrupted);
@@ -178,7 +189,22 @@ async function measureRun(
     turns: report.turns,
     toolCalls: report.toolCalls,
     toolErrors: report.toolErrors,
+    requirements: requirementCounts(report),
   };
+}
+
+function requirementCounts(report: RunReport): { passed: number; total: number } {
+  const list = Array.isArray(report.requirements) ? (report.requirements as Array<{ pass?: unknown }>) : [];
+  return { passed: list.filter((r) => r.pass === true).length, total: list.length };
+}
+
+function noRunner(): never {
+  throw new Error("runEval needs runCase or from");
+}
+
+function requirementRate(runs: EvalRun[]): number | null {
+  const total = runs.reduce((s, r) => s + r.requirements.total, 0);
+  return total ? runs.reduce((s, r) => s + r.requirements.passed, 0) / total : null;
 }
 
 const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
@@ -207,6 +233,7 @@ function summarise(o: EvalOptions, runs: EvalRun[], interrupted: boolean): EvalR
       runs: mine.length,
       passes,
       passAtK: pk,
+      requirementPassRate: requirementRate(mine),
     };
   });
   const ran = cases.filter((c) => c.runs > 0);

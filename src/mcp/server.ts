@@ -20,6 +20,8 @@ export interface McpServerOptions {
   outDir: string;
   allowPython: boolean;
   brief?: string;
+  /** `--in`: the folder import_shape may read from. */
+  inFolder?: string;
   /** FreeCAD's command-line binary; undefined when not found (the server still lists its tools). */
   freecadCmd: string | undefined;
   /** Diagnostics sink; default stderr. stdout belongs to JSON-RPC. */
@@ -80,6 +82,7 @@ export async function runMcpServer(opts: McpServerOptions): Promise<{ clean: boo
     outDir: opts.outDir,
     allowPython: opts.allowPython,
     ...(opts.brief !== undefined ? { brief: opts.brief } : {}),
+    ...(opts.inFolder !== undefined ? { inFolder: opts.inFolder } : {}),
     freecadCmd: opts.freecadCmd,
     cadagentVersion: cadagentVersion(),
     log,

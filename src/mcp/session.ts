@@ -15,6 +15,8 @@ export interface McpSessionOptions {
   allowPython: boolean;
   /** Stored in saved records until save_design is given another. */
   brief?: string;
+  /** The folder import_shape may read from (`cadagent mcp --in`); nothing when undefined. */
+  inFolder?: string;
   /** FreeCAD's command-line binary; undefined when none was found (tools then answer with the install hint). */
   freecadCmd: string | undefined;
   cadagentVersion: string;
@@ -67,7 +69,11 @@ export class McpSession {
       defaultTimeoutMs: opts.timeoutMs ?? 120_000,
       onRestart: (reason, replayed) => opts.log(`FreeCAD worker restarted (${reason}); replayed ${replayed} call(s)`),
     });
-    this.ctx = { cad: this.cad, outDir: opts.outDir };
+    this.ctx = {
+      cad: this.cad,
+      outDir: opts.outDir,
+      inputs: { files: [], folders: opts.inFolder ? [opts.inFolder] : [] },
+    };
   }
 
   /** Catalog tools then MCP-only ones; the JSON Schemas are the registries' own. */

@@ -15,6 +15,16 @@ export class DesignLog {
     this.record = newDesignRecord(brief, createdWith);
   }
 
+  /**
+   * Start from an earlier record (an edit): its parameters and steps come first, so the new
+   * record replays on its own; `parent` says where it came from.
+   */
+  seed(base: Pick<DesignRecord, "parameters" | "steps">, parent?: DesignRecord["parent"]): void {
+    this.record.parameters = structuredClone(base.parameters);
+    this.record.steps = structuredClone(base.steps);
+    if (parent) this.record.parent = { ...parent };
+  }
+
   get stepCount(): number {
     return this.record.steps.length;
   }

@@ -38,6 +38,8 @@ export const designRecordSchema = z.object({
   parameters: z.record(z.string(), parameterSchema),
   steps: z.array(stepSchema),
   final: z.object({ parts: z.array(z.string()).min(1), summary: z.string() }).nullable(),
+  /** An edit run's record: the record it started from (provenance only; the steps replay alone). */
+  parent: z.object({ record: z.string(), sha256: z.string() }).optional(),
 });
 
 export type DesignRecord = z.infer<typeof designRecordSchema>;

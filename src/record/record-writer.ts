@@ -31,6 +31,11 @@ export class RecordWriter {
     return this.log.toRecord();
   }
 
+  /** Start from an earlier record's parameters and steps (see DesignLog.seed). */
+  seed(base: Pick<DesignRecord, "parameters" | "steps">, parent?: DesignRecord["parent"]): void {
+    this.log.seed(base, parent);
+  }
+
   setFreecadVersion(version: string): void {
     this.log.setFreecadVersion(version);
   }

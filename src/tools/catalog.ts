@@ -3,6 +3,7 @@ import type { ToolDefinition } from "./define.js";
 import { booleansTools } from "./booleans.js";
 import { exportTools } from "./export.js";
 import { featuresTools } from "./features.js";
+import { importTools } from "./import.js";
 import { finishTool } from "./finish.js";
 import { measureTools } from "./measure.js";
 import { parametersTools } from "./parameters.js";
@@ -10,6 +11,7 @@ import { patternsTools } from "./patterns.js";
 import { primitivesTools } from "./primitives.js";
 import { pythonTools } from "./python.js";
 import { renderTools } from "./render.js";
+import { requirementsTools } from "./requirements.js";
 import { ToolRegistry } from "./registry.js";
 import { sketchTools } from "./sketch.js";
 import { transformsTools } from "./transforms.js";
@@ -17,7 +19,9 @@ import { transformsTools } from "./transforms.js";
 /** Every tool, in the order the model sees them (TOOLS.md order). */
 export const allTools: readonly ToolDefinition[] = [
   ...parametersTools,
+  ...requirementsTools,
   ...primitivesTools,
+  ...importTools,
   ...sketchTools,
   ...featuresTools,
   ...booleansTools,

@@ -8,6 +8,14 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Per-call CAD timeout (ms). */
   timeoutMs?: number;
+  /** What `import_shape` may read; nothing when undefined. */
+  inputs?: ReadableInputs;
+}
+
+/** Files the user named (`--input`) and folders they opened (`mcp --in`); absolute paths. */
+export interface ReadableInputs {
+  files: readonly string[];
+  folders: readonly string[];
 }
 
 /** Which optional tools a catalog offers. */

@@ -18,6 +18,7 @@ import { findFreecad, freecadInstallHint } from "../../cad/find-freecad.js";
 import { createRegistry } from "../../tools/catalog.js";
 import { checkSteps } from "../../record/replay.js";
 import { UserError, ExitCode } from "../../util/user-error.js";
+import { failedRequirements, requirementLine } from "../render.js";
 
 interface BuildFlags {
   set: string[];
@@ -26,6 +27,8 @@ interface BuildFlags {
   json?: boolean;
   views?: boolean;
   allowPython?: boolean;
+  input: string[];
+  strict?: boolean;
 }
 
 /** Registers `cadagent build <design.cad.json>`: replay a design record without an LLM. */
@@ -45,6 +48,13 @@ export function register(program: Command): void {
     .option("--views", "also write views.png: the top, front and right views beside the iso view")
     .option("--json", "print report.json on stdout at the end")
     .option("--allow-python", "allow run_python steps (records made with --allow-python)")
+    .option(
+      "--input <file>",
+      "a file the record's import_shape steps may read (repeatable; e.g. the STEP an edit started from)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--strict", "exit 1 when a requirement the record declares fails")
     .action(async (design: string, flags: BuildFlags) => {
       process.exitCode = await runBuildCommand(design, flags);
     });
@@ -88,6 +98,8 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
       source: path.resolve(design),
       signal: abort.signal,
       renderPreview: previewHook({ views: flags.views ?? false }),
+      inputs: { files: flags.input.map((f) => path.resolve(f)), folders: [] },
+      strict: flags.strict ?? false,
       ...(progress ? { onEvent: progress } : {}),
     });
     finishOutput(report, outDir, flags.json ?? false);
@@ -190,6 +202,7 @@ function finishOutput(report: RunReport, outDir: string, json: boolean): void {
   const w = (s: string): void => void process.stderr.write(`${s}\n`);
   for (const p of report.parts)
     w(`  part ${p.name}: volume ${p.volume.toFixed(3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
+  for (const q of failedRequirements(report)) w(`  requirement FAILED: ${requirementLine(q)}`);
   if (report.status === "success") w(`done: ${Object.values(report.files).join(", ")} in ${outDir}`);
   else
     w(

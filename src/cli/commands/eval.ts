@@ -1,7 +1,9 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_THRESHOLDS, runEval, type EvalRun, type StepImport, type Thresholds } from "../../eval/run-eval.js";
-import { EvalSuiteError, loadSuite } from "../../eval/suite.js";
+import { EvalSuiteError, loadSuite, type EvalSuite } from "../../eval/suite.js";
+import { findFreecad, freecadInstallHint } from "../../cad/find-freecad.js";
 import type { ExportFormat } from "../../agent/outputs.js";
 import { previewHook } from "../../agent/preview.js";
 import { Redactor } from "../../util/redact.js";
@@ -19,6 +21,7 @@ interface EvalFlags extends DesignFlags {
   bboxTolPct?: string;
   chamferTol?: string;
   samples?: string;
+  from?: string;
 }
 
 function positive(flag: string, raw: string | undefined, fallback: number, integer = false): number {
@@ -63,6 +66,10 @@ export function register(program: Command): void {
     .option("--bbox-tol-pct <pct>", `percent of the reference size (default ${DEFAULT_THRESHOLDS.bboxPct})`)
     .option("--chamfer-tol <mm>", "pass also needs Chamfer mean at most this (default: not required)")
     .option("--samples <n>", "surface points per mesh for the Chamfer distance (default 5000)")
+    .option(
+      "--from <folder>",
+      "score the runs already in <folder>/<case>/<k>/ (as eval writes them) without a provider",
+    )
     .option("--no-review", "skip the self-check turn of each design run")
     .option("--json", "print eval.json on stdout at the end")
     .addHelpText(
@@ -75,8 +82,13 @@ Reports the validity funnel, bbox error per axis, volume error, Chamfer distance
 aligned), pass@1 with a 95 % Wilson interval, unbiased pass@k, tokens, cost, LLM and CAD time.
 Exit codes: 0 the eval ran (whatever the pass rate), 2 usage, 3 provider errors ended every run, 130 interrupted.
 
-Example:
-  $ cadagent eval examples/eval -p anthropic --repeat 3`,
+With --from, nothing is designed: each <folder>/<case>/<k>/ (k = 1, 2, …) holding a report.json
+and the model files (model.step, model.stl) is scored again, e.g. with new thresholds, or runs
+built by cadagent batch / cadagent build laid out that way; eval.json goes to -o or <folder>.
+
+Examples:
+  $ cadagent eval examples/eval -p anthropic --repeat 3
+  $ cadagent eval examples/eval --from cadagent-out/eval-20261202-101500 --volume-tol 0.5`,
     )
     .action(async (suiteDir: string, flags: EvalFlags) => {
       process.exitCode = await evalCommand(suiteDir, flags);
@@ -103,6 +115,7 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
     if (e instanceof EvalSuiteError) throw new UserError(e.message, ExitCode.usage);
     throw e;
   }
+  if (flags.from !== undefined) return evalFromCommand(suite, flags.from, flags, thresholds, samples);
   // The run folder name comes from the "brief" "eval": ./cadagent-out/eval-<timestamp>.
   const run = await resolveRun("eval", { ...flags, json: false });
   const redactor = new Redactor([run.key?.key]);
@@ -173,12 +186,61 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
   }
 }
 
+/** `--from`: score existing run folders; no provider, no key, only FreeCAD for the STEP re-import. */
+async function evalFromCommand(
+  suite: EvalSuite,
+  from: string,
+  flags: EvalFlags,
+  thresholds: Thresholds,
+  samples: number,
+): Promise<number> {
+  const folder = path.resolve(from);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new UserError(`--from ${from}: no such folder`, ExitCode.usage);
+  const freecad = findFreecad();
+  if (!freecad) throw new UserError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
+  const outDir = path.resolve(flags.out ?? folder);
+  const checker = new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 120_000 });
+  const err = (s: string): void => void process.stderr.write(s);
+  try {
+    const result = await runEval({
+      suite,
+      outDir,
+      from: folder,
+      repeat: 1,
+      thresholds,
+      samples,
+      meta: { from: folder },
+      reimportStep: (file) =>
+        checker
+          .call<StepImport>("import_measure", { path: file }, { timeoutMs: 60_000 })
+          .then((r) => ({ ...r, error: r.error ?? null })),
+      onRun: (r, i, total) => err(`${progressLine(r, i, total)}\n`),
+    });
+    if (!result.runs.length)
+      throw new UserError(
+        `--from ${from}: no runs found; expected <folder>/<case>/<k>/report.json for the suite's cases (${suite.cases.map((c) => c.name).join(", ")})`,
+        ExitCode.usage,
+      );
+    const s = result.summary;
+    err(
+      `pass@1 ${(s.passAt1.value * 100).toFixed(1)} %, ${s.passes}/${s.runs} runs passed (scored from ${folder})\n` +
+        `eval.json and eval.html in ${path.relative(process.cwd(), outDir) || "."}\n`,
+    );
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return ExitCode.ok;
+  } finally {
+    await checker.close().catch(() => undefined);
+  }
+}
+
 function progressLine(r: EvalRun, i: number, total: number): string {
   const bits = [`[${i}/${total}] ${r.case} #${r.repeat}`, r.pass ? "PASS" : "FAIL"];
   if (r.volumeErrorPct !== null) bits.push(`vol ${r.volumeErrorPct >= 0 ? "+" : ""}${r.volumeErrorPct.toFixed(2)} %`);
   if (r.bboxErrorMm) bits.push(`bbox ${r.bboxErrorMm.map((v) => v.toFixed(2)).join("/")} mm`);
   if (r.chamfer) bits.push(`chamfer ${r.chamfer.mean.toFixed(3)} mm`);
   bits.push(`${(r.timing.totalMs / 1000).toFixed(1)} s`);
+  if (r.requirements.total) bits.push(`requirements ${r.requirements.passed}/${r.requirements.total}`);
   if (!r.pass && r.failures[0]) bits.push(`(${r.failures[0]})`);
   return bits.join("  ");
 }

@@ -7,6 +7,7 @@ interface McpFlags {
   out?: string;
   allowPython?: boolean;
   brief?: string;
+  in?: string;
 }
 
 /** Registers `cadagent mcp`: an MCP server on stdio exposing the tool catalog. */
@@ -20,6 +21,7 @@ export function register(program: Command): void {
     )
     .option("--allow-python", "offer run_python (arbitrary Python inside the FreeCAD worker)")
     .option("--brief <text>", "what is being designed; stored in records written by save_design")
+    .option("--in <folder>", "a folder whose files (STEP, IGES, BREP, STL) import_shape may read; nothing outside it")
     .action(async (flags: McpFlags) => {
       routeConsoleToStderr();
       const outDir = path.resolve(flags.out ?? defaultOutDir());
@@ -27,6 +29,7 @@ export function register(program: Command): void {
         outDir,
         allowPython: flags.allowPython ?? false,
         ...(flags.brief !== undefined ? { brief: flags.brief } : {}),
+        ...(flags.in !== undefined ? { inFolder: path.resolve(flags.in) } : {}),
         freecadCmd: findFreecad()?.path,
       });
       // A FreeCAD op that would not stop holds the event loop open through its pipes; the client

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EvalResult } from "../../../src/eval/run-eval.js";
@@ -35,6 +35,15 @@ function builds(hexHeight: number): Record<string, Call[][]> {
   return {
     "plate-holes": [
       [
+        [
+          "declare_requirements",
+          {
+            requirements: [
+              { id: "holes", kind: "holes", diameter: 6, count: 4 },
+              { id: "length", kind: "size", axis: "x", value: 60 },
+            ],
+          },
+        ],
         ["create_box", { name: "plate", length: 60, width: 40, height: 5 }],
         cyl("h1", 3, 7, -1, 8, 8),
         cyl("h2", 3, 7, -1, 52, 8),
@@ -80,6 +89,8 @@ function script(req: RecordedRequest): ReplyTurn {
 
 let cli: AgentCli;
 let server: WireServer;
+/** The first test's eval folder, scored again by the --from test. */
+let evalOut: string | undefined;
 beforeAll(async () => {
   cli = buildAgentCli();
   server = await startOpenAiServer({ script, apiKey: KEY });
@@ -92,6 +103,7 @@ afterAll(async () => {
 describe("cadagent eval", () => {
   it("runs every case twice, measures each part against its references, and writes eval.json and a self-contained eval.html", async () => {
     const out = cli.outDir("eval");
+    evalOut = out;
     const env = agentEnv(cli.tmp, { OPENAI_API_KEY: KEY });
     const r = await cli.run(
       [
@@ -163,6 +175,10 @@ describe("cadagent eval", () => {
       passAtK: { "1": 0.5, "2": 1 },
     });
     expect(existsSync(path.join(out, "l-bracket", "2", "model.step"))).toBe(true);
+    // Requirement pass rate per case: only plate-holes declared any (both met in both runs).
+    expect(result.cases.find((c) => c.case === "plate-holes")?.requirementPassRate).toBe(1);
+    expect(run("plate-holes", 2).requirements).toEqual({ passed: 2, total: 2 });
+    expect(result.cases.find((c) => c.case === "hex-prism")?.requirementPassRate).toBeNull();
 
     const html = readFileSync(path.join(out, "eval.html"), "utf8");
     expect(html).toContain("pass@1 90.0 %");
@@ -173,6 +189,33 @@ describe("cadagent eval", () => {
     expect(filesContaining(out, KEY)).toEqual([]);
     expect(r.stdout + r.stderr).not.toContain(KEY);
   }, 300_000);
+
+  it("eval --from scores the same folder again without a provider: the same numbers", async () => {
+    if (!evalOut) throw new Error("the first test did not run");
+    const original = JSON.parse(readFileSync(path.join(evalOut, "eval.json"), "utf8")) as EvalResult;
+    const rescored = cli.outDir("eval-from");
+    // No key and no base URL: --from must not need a provider.
+    const r = await cli.run(["eval", suite, "--from", evalOut, "-o", rescored, "--json"], { env: agentEnv(cli.tmp) });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(path.join(rescored, "eval.json"), "utf8")) as EvalResult;
+    expect(JSON.parse(r.stdout)).toEqual(result);
+    const comparable = (e: EvalResult) => ({
+      summary: e.summary,
+      cases: e.cases,
+      runs: e.runs.map((x) => ({ ...x, timing: { ...x.timing, metricsMs: 0 } })),
+      thresholds: e.thresholds,
+    });
+    expect(comparable(result)).toEqual(comparable(original));
+    expect(result.meta).toEqual({ from: evalOut });
+  });
+
+  it("eval --from a folder with no runs of the suite is a usage error", async () => {
+    const empty = cli.outDir("eval-empty");
+    mkdirSync(empty, { recursive: true });
+    const r = await cli.run(["eval", suite, "--from", empty], { env: agentEnv(cli.tmp) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no runs found; expected <folder>/<case>/<k>/report.json");
+  });
 
   it("a folder without case subfolders is a usage error (exit 2) before any request", async () => {
     const requestsBefore = server.requests.filter((q) => q.path.endsWith("/chat/completions")).length;

@@ -158,3 +158,35 @@ describe("checkJobDirs", () => {
     expect(() => checkJobDirs("/tmp/b", [job("summary.json")])).toThrow(/is a file the batch writes/);
   });
 });
+
+describe("failed requirements in batch output", () => {
+  it("a job whose part missed a declared requirement says so in its summary, its line and its card", async () => {
+    const { jobLine } = await import("../../../src/cli/batch-progress.js");
+    const j = jobSummary(
+      "plate",
+      "brief",
+      "plate",
+      report({
+        requirements: [
+          { id: "holes", kind: "holes", expected: 4, measured: 3, pass: false, diameter: 6 },
+          { id: "length", kind: "size", expected: 40, measured: 40, pass: true, axis: "x" },
+        ],
+      }),
+    );
+    expect(j.failedRequirements).toEqual(["holes: holes Ø6 × 4, measured 3"]);
+    expect(jobLine(j)).toContain("requirements FAILED: holes: holes Ø6 × 4, measured 3");
+    const page = renderIndexHtml({
+      format: "cadagent.batch/1",
+      startedAt: "2026-12-02T00:00:00Z",
+      totalMs: 1,
+      concurrency: 1,
+      shard: null,
+      interrupted: false,
+      counts: { total: 1, success: 1, failed: 0, interrupted: 0, notRun: 0, resumed: 0 },
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      jobs: [j],
+    });
+    expect(page).toContain("requirement failed: holes: holes Ø6 × 4, measured 3");
+    expect(jobSummary("ok", "brief", "ok", report()).failedRequirements).toBeUndefined();
+  });
+});

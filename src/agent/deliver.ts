@@ -1,0 +1,123 @@
+import path from "node:path";
+import { CadError } from "../cad/protocol.js";
+import type { ToolContext } from "../tools/context.js";
+import type { ToolRegistry } from "../tools/registry.js";
+import { describeRequirement, measureRequirements, type RequirementResult } from "../tools/requirements.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { exportParts, writeReport, type ExportFormat } from "./outputs.js";
+import type { PreviewHook } from "./preview.js";
+import type { RunReport, RunStatus } from "./report.js";
+
+/**
+ * The one end-of-run step shared by design runs, builds, edits and MCP: exports, then the
+ * preview, then (in `writeDelivery`) the transcript and report.json, report last so its presence
+ * means the folder is complete. Callers differ only in how they reached their final parts.
+ */
+
+export const TRANSCRIPT_FILE_NAME = "transcript.jsonl";
+
+/** What delivery tells its caller as it goes; each caller maps these to its own event stream. */
+export type DeliveryEvent =
+  | { type: "export"; format: ExportFormat; file?: string; error?: string }
+  | { type: "preview"; file?: string; error?: string }
+  | { type: "requirements"; results: RequirementResult[] }
+  | { type: "warning"; message: string };
+
+export interface Outcome {
+  status: RunStatus;
+  exitCode: number;
+  error: string | null;
+}
+
+export interface DeliverOptions {
+  registry: ToolRegistry;
+  ctx: ToolContext;
+  /** The final parts, already measured and found deliverable (outcome exit code 0). */
+  parts: readonly string[];
+  formats: readonly ExportFormat[];
+  /** null for no preview. */
+  renderPreview: PreviewHook | null;
+  emit: (e: DeliveryEvent) => void;
+  /** A failed requirement fails the delivery (`--strict`). */
+  strict?: boolean;
+}
+
+export interface Delivery {
+  /** report.json `files`: format or preview kind → file name relative to the output folder. */
+  files: Record<string, string>;
+  /** Set when an export failed (or, strict, a requirement): the run then fails (exit 1) with this message. */
+  failure: string | null;
+  /** The declared requirements measured on the parts (report.json `requirements`). */
+  requirements: RequirementResult[];
+}
+
+/**
+ * Export the final parts in every format and render the preview. A failed export fails the
+ * delivery; a failed preview is only reported. Throws only a fatal CadError (FreeCAD gone) or
+ * an abort, which the caller turns into exit 4 or 130.
+ */
+export async function deliver(o: DeliverOptions): Promise<Delivery> {
+  const exported = await exportParts({ registry: o.registry, ctx: o.ctx, parts: o.parts, formats: o.formats });
+  const files: Record<string, string> = { ...exported.files };
+  for (const [format, file] of Object.entries(exported.files))
+    o.emit({ type: "export", format: format as ExportFormat, file });
+  for (const err of exported.errors) o.emit({ type: "export", format: err.format, error: err.message });
+  let failure = exported.errors.length
+    ? `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`
+    : null;
+  const requirements = await checkRequirements(o);
+  const failed = requirements.filter((r) => !r.pass);
+  if (o.strict && failed.length && !failure)
+    failure = `requirements failed (--strict): ${failed.map((r) => `${r.id} (${describeRequirement(r)}, measured ${JSON.stringify(r.measured)})`).join("; ")}`;
+  if (o.renderPreview) {
+    try {
+      const written = await o.renderPreview({ registry: o.registry, ctx: o.ctx, parts: o.parts, outDir: o.ctx.outDir });
+      for (const file of Object.values(written)) o.emit({ type: "preview", file });
+      Object.assign(files, written);
+    } catch (e) {
+      if ((e instanceof CadError && e.fatal) || o.ctx.signal?.aborted) throw e;
+      o.emit({ type: "preview", error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { files, failure, requirements };
+}
+
+/** Measuring is a check, not a deliverable: a non-fatal failure leaves the table empty and says why. */
+async function checkRequirements(o: DeliverOptions): Promise<RequirementResult[]> {
+  try {
+    const results = await measureRequirements(o.ctx, o.parts);
+    if (results.length) o.emit({ type: "requirements", results });
+    return results;
+  } catch (e) {
+    if ((e instanceof CadError && e.fatal) || o.ctx.signal?.aborted) throw e;
+    o.emit({
+      type: "warning",
+      message: `requirements could not be measured: ${e instanceof Error ? e.message : String(e)}`,
+    });
+    return [];
+  }
+}
+
+/** A delivery's export failure turns a successful outcome into a failed one. */
+export function withDelivery(outcome: Outcome, delivery: Delivery): Outcome {
+  return delivery.failure && outcome.exitCode === 0
+    ? { status: "failed", exitCode: 1, error: delivery.failure }
+    : outcome;
+}
+
+/**
+ * The last writes of a run: the transcript when the caller buffered it (a design run streams
+ * its own), then report.json.
+ */
+export async function writeDelivery(
+  outDir: string,
+  report: RunReport,
+  transcriptLines?: readonly string[],
+): Promise<void> {
+  if (transcriptLines)
+    await writeFileAtomic(
+      path.join(outDir, TRANSCRIPT_FILE_NAME),
+      transcriptLines.length ? `${transcriptLines.join("\n")}\n` : "",
+    );
+  await writeReport(outDir, report);
+}
