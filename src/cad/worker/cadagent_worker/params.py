@@ -32,7 +32,20 @@ _CONSTS = {"pi": math.pi, "e": math.e}
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "^", ast.Mod: "%"}
 RESERVED_NAMES = {"Params"}
 DESCRIPTION_MAX = 200
+# Far past any part (1,000 km), far below where OCCT misbehaves: a sketch circle at x = -1e300
+# takes FreeCAD down with it.
+MAGNITUDE_MAX = 1e9
 EXPRESSION_MAX = 500
+
+
+def _bounded(v, what):
+    if abs(v) > MAGNITUDE_MAX:
+        raise OpError(
+            f"{what} = {v:g} is out of range",
+            hint=f"values are millimetres or degrees within ±{MAGNITUDE_MAX:g}",
+            code="bad_argument",
+        )
+    return v
 
 
 def _parse(value):
@@ -108,7 +121,7 @@ class Params:
         if isinstance(value, (int, float)):
             if not math.isfinite(value):
                 raise OpError(f"{what} must be finite", code="bad_argument")
-            return float(value)
+            return _bounded(float(value), what)
         if not isinstance(value, str):
             raise OpError(f"{what} must be a number or expression string, got {value!r}", code="bad_argument")
         if len(value) > EXPRESSION_MAX:
@@ -135,7 +148,7 @@ class Params:
                 hint="use values within ±1e300",
                 code="not_finite",
             )
-        return result
+        return _bounded(result, what)
 
     def _eval(self, node):
         v = self._eval_node(node)
