@@ -36,6 +36,8 @@ def reset(ctx, args):
 
     ctx.params = Params(ctx.doc)
     ctx.counters = {}
+    # Declared requirements belong to the document they were declared on.
+    ctx.requirements = []
     return {"reset": True}
 
 
