@@ -4,6 +4,7 @@ import { booleansTools } from "./booleans.js";
 import { exportTools } from "./export.js";
 import { featuresTools } from "./features.js";
 import { finishTool } from "./finish.js";
+import { gearTools } from "./gear.js";
 import { measureTools } from "./measure.js";
 import { parametersTools } from "./parameters.js";
 import { patternsTools } from "./patterns.js";
@@ -23,6 +24,7 @@ export const allTools: readonly ToolDefinition[] = [
   ...booleansTools,
   ...transformsTools,
   ...patternsTools,
+  ...gearTools,
   ...measureTools,
   ...renderTools,
   ...exportTools,
