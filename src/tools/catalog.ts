@@ -13,6 +13,7 @@ import { pythonTools } from "./python.js";
 import { renderTools } from "./render.js";
 import { ToolRegistry } from "./registry.js";
 import { sketchTools } from "./sketch.js";
+import { textTools } from "./text.js";
 import { transformsTools } from "./transforms.js";
 
 /** Every tool, in the order the model sees them (TOOLS.md order). */
@@ -25,6 +26,7 @@ export const allTools: readonly ToolDefinition[] = [
   ...transformsTools,
   ...patternsTools,
   ...gearTools,
+  ...textTools,
   ...measureTools,
   ...renderTools,
   ...exportTools,
