@@ -5,6 +5,7 @@ import { exportTools } from "./export.js";
 import { featuresTools } from "./features.js";
 import { finishTool } from "./finish.js";
 import { gearTools } from "./gear.js";
+import { helixSweepTools } from "./helix-sweep.js";
 import { measureTools } from "./measure.js";
 import { parametersTools } from "./parameters.js";
 import { patternsTools } from "./patterns.js";
@@ -25,6 +26,7 @@ export const allTools: readonly ToolDefinition[] = [
   ...booleansTools,
   ...transformsTools,
   ...patternsTools,
+  ...helixSweepTools,
   ...gearTools,
   ...textTools,
   ...measureTools,
