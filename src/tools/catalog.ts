@@ -1,12 +1,14 @@
 import type { CatalogOptions } from "./context.js";
 import type { ToolDefinition } from "./define.js";
 import { booleansTools } from "./booleans.js";
+import { drawingTools } from "./drawing.js";
 import { exportTools } from "./export.js";
 import { featuresTools } from "./features.js";
 import { finishTool } from "./finish.js";
 import { gearTools } from "./gear.js";
 import { helixSweepTools } from "./helix-sweep.js";
 import { measureTools } from "./measure.js";
+import { offsetScaleTools } from "./offset-scale.js";
 import { parametersTools } from "./parameters.js";
 import { patternsTools } from "./patterns.js";
 import { primitivesTools } from "./primitives.js";
@@ -29,9 +31,11 @@ export const allTools: readonly ToolDefinition[] = [
   ...helixSweepTools,
   ...gearTools,
   ...textTools,
+  ...offsetScaleTools,
   ...measureTools,
   ...renderTools,
   ...exportTools,
+  ...drawingTools,
   finishTool,
   ...pythonTools,
 ] as readonly ToolDefinition[];

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GeometryHealth } from "../../../src/cad/protocol.js";
+import { type CadHarness, near, startCad } from "../../helpers/cad.js";
+
+/**
+ * offset and scale on real FreeCAD. Growing an a×b×c box by d with rounded corners adds the face
+ * slabs 2d(ab+bc+ca), the quarter-cylinder edges πd²(a+b+c) and the eighth-sphere corners
+ * (4/3)πd³; shrinking it by d leaves (a−2d)(b−2d)(c−2d). Scaling multiplies the volume by
+ * fx·fy·fz about the centre.
+ */
+
+let h: CadHarness;
+beforeAll(async () => {
+  h = await startCad();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const box = (name: string): Promise<Record<string, unknown>> =>
+  h.tool("create_box", { name, length: 10, width: 20, height: 30 });
+
+describe("offset", () => {
+  it("grows a box by 2 with rounded edges and corners", async () => {
+    await box("a");
+    const r = (await h.tool("offset", { object: "a", distance: 2 })) as unknown as GeometryHealth;
+    const d = 2;
+    const v = 6000 + 2 * d * (200 + 600 + 300) + Math.PI * d * d * 60 + (4 / 3) * Math.PI * d ** 3;
+    expect(near(r.volume, v, 1e-7)).toBe(true);
+    expect(r.bbox).toEqual({ min: [-2, -2, -2], max: [12, 22, 32] });
+  });
+
+  it("shrinks a box by 1, the distance bound to a parameter", async () => {
+    await h.tool("set_parameter", { name: "wall", value: 1 });
+    await box("b");
+    const r = (await h.tool("offset", { object: "b", distance: "-wall" })) as unknown as GeometryHealth;
+    expect(near(r.volume, 8 * 18 * 28, 1e-9)).toBe(true);
+  });
+
+  it("shrinking past half the thinnest wall is a tool error with a hint", async () => {
+    await box("c");
+    const o = await h.tryTool("offset", { object: "c", distance: -6 });
+    expect(o.ok).toBe(false);
+    expect(o.error?.hint).toContain("smaller distance");
+    expect((await h.tool("get_object", { name: "c" })).visible).toBe(true);
+  });
+});
+
+describe("scale", () => {
+  it("uniform 2× about the origin: 8× the volume, twice the bbox", async () => {
+    await box("d");
+    const r = (await h.tool("scale", { object: "d", factor: 2 })) as unknown as GeometryHealth;
+    expect(near(r.volume, 48000, 1e-9)).toBe(true);
+    expect(r.bbox).toEqual({ min: [0, 0, 0], max: [20, 40, 60] });
+  });
+
+  it("per axis about a centre", async () => {
+    await box("e");
+    const r = (await h.tool("scale", {
+      object: "e",
+      factor: [2, 1, 0.5],
+      center: [5, 10, 15],
+    })) as unknown as GeometryHealth;
+    expect(near(r.volume, 6000, 1e-9)).toBe(true);
+    [-5, 0, 7.5].forEach((v, i) => expect(r.bbox.min[i]).toBeCloseTo(v, 9));
+    [15, 20, 22.5].forEach((v, i) => expect(r.bbox.max[i]).toBeCloseTo(v, 9));
+  });
+
+  it("a uniform scale keeps a cylinder exact", async () => {
+    await h.tool("create_cylinder", { name: "f", radius: 5, height: 10 });
+    const r = (await h.tool("scale", { object: "f", factor: 1.5 })) as unknown as GeometryHealth;
+    expect(near(r.volume, Math.PI * 7.5 ** 2 * 15, 1e-9)).toBe(true);
+  });
+});
