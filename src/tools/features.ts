@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
 import { positiveNum } from "./primitives.js";
-import { newName, objectName, selector, vec3 } from "./schemas.js";
+import { newName, num, objectName, selector, vec3 } from "./schemas.js";
 
 /**
  * Features applied to an existing solid (TOOLS.md "Features"): fillet, chamfer, shell, hole.
@@ -26,12 +26,14 @@ const fillet = cadTool({
 
 const chamfer = cadTool({
   name: "chamfer",
-  description: `Bevel edges of a solid with an equal-distance chamfer (Part::Chamfer). Choose edges with a selector as for fillet. Too large a size fails with an error and changes nothing. ${RESULT}`,
+  description: `Bevel edges of a solid (Part::Chamfer): equal distances, or \`size\` plus \`angle\` or \`size2\` (FreeCAD picks which face is first: check the result). Choose edges with a selector as for fillet. Too large a size fails with an error and changes nothing. ${RESULT}`,
   input: z.object({
     name: newName,
     object: objectName.describe("solid to chamfer"),
-    size: positiveNum.describe("chamfer distance along each face, mm"),
+    size: positiveNum.describe("chamfer distance along each face, mm (along the first face with angle/size2)"),
     edges: selector.describe(`edges to bevel. ${selector.description ?? ""}`),
+    angle: num.optional().describe("degrees (0, 90) from the first face, e.g. 30 for a nut's chamfer"),
+    size2: positiveNum.optional().describe("distance along the second face, mm"),
   }),
   mutates: true,
 });

@@ -72,3 +72,26 @@ describe("scale", () => {
     expect(near(r.volume, Math.PI * 7.5 ** 2 * 15, 1e-9)).toBe(true);
   });
 });
+
+describe("chamfer with angle or size2", () => {
+  // One 20 mm vertical edge of a 10×20×20 box: the chamfer removes a right triangle of legs
+  // s1, s2 along it, (s1·s2/2)·20 — the same whichever face FreeCAD takes as first.
+  const edge = "|Z and >X and >Y";
+  it("size 2 and size2 1 remove 1·20 mm³", async () => {
+    await h.tool("create_box", { name: "k1", length: 10, width: 20, height: 20 });
+    const r = (await h.tool("chamfer", { object: "k1", size: 2, size2: 1, edges: edge })) as unknown as GeometryHealth;
+    expect(near(r.volume, 4000 - 20, 1e-9)).toBe(true);
+  });
+
+  it("size 2 at 30° removes (2·2·tan30°/2)·20 mm³", async () => {
+    await h.tool("create_box", { name: "k2", length: 10, width: 20, height: 20 });
+    const r = (await h.tool("chamfer", { object: "k2", size: 2, angle: 30, edges: edge })) as unknown as GeometryHealth;
+    expect(near(r.volume, 4000 - ((2 * 2 * Math.tan(Math.PI / 6)) / 2) * 20, 1e-9)).toBe(true);
+  });
+
+  it("angle and size2 together, or an angle of 90, is a tool error", async () => {
+    await h.tool("create_box", { name: "k3", length: 10, width: 20, height: 20 });
+    expect((await h.tryTool("chamfer", { object: "k3", size: 2, angle: 30, size2: 1, edges: edge })).ok).toBe(false);
+    expect((await h.tryTool("chamfer", { object: "k3", size: 2, angle: 90, edges: edge })).ok).toBe(false);
+  });
+});
