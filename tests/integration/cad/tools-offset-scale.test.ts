@@ -95,3 +95,51 @@ describe("chamfer with angle or size2", () => {
     expect((await h.tryTool("chamfer", { object: "k3", size: 2, angle: 90, edges: edge })).ok).toBe(false);
   });
 });
+
+describe("hole, origin + direction form", () => {
+  it("a radial Ø4 hole 5 deep from the surface of a R10 shaft: removed volume by integration", async () => {
+    await h.tool("create_cylinder", { name: "shaft", radius: 10, height: 20 });
+    const r = (await h.tool("hole", {
+      object: "shaft",
+      origin: [10, 0, 10],
+      direction: [-1, 0, 0],
+      diameter: 4,
+      depth: 5,
+    })) as unknown as GeometryHealth & { removed_volume: number; direction: number[] };
+    // Drill bottom at x = 5; material over the disc y² + z² ≤ 4 runs from x = 5 to √(100 − y²).
+    // With y = 2·sin t the integrand is smooth: ∫ 8·cos²t·√(100 − 4·sin²t) dt − 5·π·2².
+    let removed = 0;
+    const n = 2000;
+    for (let i = 0; i < n; i++) {
+      const t = -Math.PI / 2 + (Math.PI * (i + 0.5)) / n;
+      removed += 8 * Math.cos(t) ** 2 * Math.sqrt(100 - 4 * Math.sin(t) ** 2) * (Math.PI / n);
+    }
+    removed -= 5 * Math.PI * 4;
+    // OCCT approximates the drill/shaft intersection curve: 2.4e-4 of the removed volume here.
+    expect(near(r.removed_volume, removed, 1e-3)).toBe(true);
+    expect(near(r.volume, Math.PI * 100 * 20 - removed, 1e-5)).toBe(true);
+    expect(r.direction).toEqual([-1, 0, 0]);
+    expect(r.valid).toBe(true);
+  });
+
+  it("pointing away from the solid warns that nothing was removed; mixing forms is an error", async () => {
+    await h.tool("create_cylinder", { name: "shaft2", radius: 10, height: 20 });
+    const r = await h.tool("hole", {
+      object: "shaft2",
+      origin: [0, 0, 25],
+      direction: [0, 0, 1],
+      diameter: 4,
+      depth: 5,
+    });
+    expect(JSON.stringify(r.warnings)).toContain("removed no material");
+    const o = await h.tryTool("hole", {
+      object: "shaft2",
+      face: ">Z",
+      origin: [0, 0, 20],
+      direction: [0, 0, -1],
+      diameter: 4,
+      depth: 5,
+    });
+    expect(o.ok).toBe(false);
+  });
+});
