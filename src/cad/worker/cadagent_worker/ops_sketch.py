@@ -11,6 +11,9 @@ import Part
 from .registry import op, OpError
 from .health import r as rnd
 from .sketch_build import Builder, check_nesting
+from .sketch_curves import ellipse, spline
+
+CURVES = {"ellipse": ellipse, "spline": spline}
 
 # Sketch placement per plane: sketch (x, y) -> global axes. XZ is FreeCAD's own convention
 # (x -> X, y -> Z; its normal is -Y), so "offset" is measured along the missing global axis and
@@ -20,7 +23,7 @@ PLANES = {
     "XZ": (FreeCAD.Rotation(FreeCAD.Vector(1, 0, 0), 90), "y"),
     "YZ": (FreeCAD.Rotation(FreeCAD.Vector(1, 1, 1), 120), "x"),
 }
-KINDS = ("rectangle", "circle", "polygon", "regular_polygon", "slot", "path")
+KINDS = ("rectangle", "circle", "polygon", "regular_polygon", "slot", "path", "ellipse", "spline")
 
 
 def profile_face(sketch):
@@ -80,7 +83,10 @@ def create_sketch(ctx, args):
             raise OpError(
                 f"{what}: unknown profile type {got!r}", hint="types: " + ", ".join(KINDS), code="bad_argument"
             )
-        getattr(b, p["type"])(p, f"{what} ({p['type']})")
+        if p["type"] in CURVES:
+            CURVES[p["type"]](b, p, f"{what} ({p['type']})")
+        else:
+            getattr(b, p["type"])(p, f"{what} ({p['type']})")
     check_nesting(b.profiles)
     b.commit()
     ctx.doc.recompute()
