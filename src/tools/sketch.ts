@@ -86,7 +86,10 @@ const spline = z
     points: z.array(vec2).min(3).describe("the closed smooth curve passes through them"),
   })
   .describe("closed smooth curve (evaluated once)");
-const profile = z.union([rectangle, circle, polygon, regularPolygon, slot, path, ellipse, spline]);
+const openPath = z
+  .object({ type: z.literal("open_path"), start: vec2, segments: z.array(segment).min(1) })
+  .describe("not closed: only as a sweep path, alone in its sketch (a pipe elbow: line, arc, line)");
+const profile = z.union([rectangle, circle, polygon, regularPolygon, slot, path, ellipse, spline, openPath]);
 
 const createSketch = cadTool({
   name: "create_sketch",

@@ -53,3 +53,29 @@ describe("create_helix and sweep", () => {
     expect(o.error?.hint).toContain("create_helix");
   });
 });
+
+describe("sweep along an open_path", () => {
+  it("a pipe elbow: Ø10 disc along 20 + quarter arc R15 + 20 — volume π·5²·(40 + 15π/2)", async () => {
+    await h.tool("create_sketch", {
+      name: "route",
+      plane: "XZ",
+      profiles: [
+        {
+          type: "open_path",
+          start: [0, 0],
+          segments: [
+            { line_to: [0, 20] },
+            { arc_to: [15, 35], through: [15 - 15 * Math.SQRT1_2, 20 + 15 * Math.SQRT1_2] },
+            { line_to: [35, 35] },
+          ],
+        },
+      ],
+    });
+    await h.tool("create_sketch", { name: "disc", plane: "XY", profiles: [{ type: "circle", radius: 5 }] });
+    const s = (await h.tool("sweep", { name: "elbow", profile: "disc", path: "route" })) as unknown as GeometryHealth;
+    expect(s.valid).toBe(true);
+    expect(near(s.volume, Math.PI * 25 * (40 + (15 * Math.PI) / 2), 1e-6)).toBe(true);
+    [-5, -5, 0].forEach((v, i) => expect(s.bbox.min[i]).toBeCloseTo(v, 4));
+    [35, 5, 40].forEach((v, i) => expect(s.bbox.max[i]).toBeCloseTo(v, 4));
+  });
+});

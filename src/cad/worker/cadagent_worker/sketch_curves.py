@@ -54,3 +54,31 @@ def spline(b, p, what):
     g = b.add(curve)
     b.con(Sketcher.Constraint("Block", g))
     b.face([curve.toShape()], what)
+
+
+def open_path(b, p, what):
+    """Lines and three-point arcs from `start`, not closed: only a sweep path."""
+    cur = b.pt(p.get("start"), f"{what}.start")
+    cur = V(cur[0].value, cur[1].value, 0)
+    segs = p.get("segments")
+    if not isinstance(segs, list) or not segs:
+        raise OpError(f"{what}.segments must be a non-empty list", hint="[{line_to: [x, y]}, ...]", code="bad_argument")
+    for i, s in enumerate(segs):
+        w = f"{what}.segments[{i}]"
+        if not isinstance(s, dict) or ("line_to" not in s and "arc_to" not in s):
+            raise OpError(f"{w} must be {{line_to}} or {{arc_to, through}}", code="bad_argument")
+        end = b.pt(s.get("line_to", s.get("arc_to")), w)
+        end = V(end[0].value, end[1].value, 0)
+        if (end - cur).Length < 1e-9:
+            raise OpError(f"{w} ends where it starts", hint="consecutive points must differ", code="bad_profile")
+        if "arc_to" in s:
+            mid = b.pt(s.get("through"), f"{w}.through")
+            try:
+                g = Part.Arc(cur, V(mid[0].value, mid[1].value, 0), end)
+            except Exception as e:
+                raise OpError(f"{w}: no arc through these points ({e})", code="bad_profile")
+        else:
+            g = Part.LineSegment(cur, end)
+        b.con(Sketcher.Constraint("Block", b.add(g)))
+        cur = end
+    b.open_paths = getattr(b, "open_paths", 0) + 1
