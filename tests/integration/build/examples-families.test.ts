@@ -71,7 +71,7 @@ describe("a drawing of the L-bracket example", () => {
     const rec = parseDesignRecord(readFileSync(path.join(examplesDir, "l-bracket.cad.json"), "utf8"), "l-bracket");
     for (const s of rec.steps) await h.tool(s.tool, s.input);
     const m = await h.tool("measure", { object: rec.final?.parts[0] ?? "" });
-    const [dx, dy, dz] = m.size as number[];
+    const [dx, dy, dz] = m.size as [number, number, number];
     const r = await h.tool("drawing", { format: "svg", filename: "l-bracket.svg" });
     expect(r.dimensions).toEqual({ front: [dx, dz], top: [dx, dy], right: [dy, dz] });
     const svg = readFileSync(path.join(h.outDir, "l-bracket.svg"), "utf8");
