@@ -1,11 +1,15 @@
 import type { CatalogOptions } from "./context.js";
 import type { ToolDefinition } from "./define.js";
 import { booleansTools } from "./booleans.js";
+import { drawingTools } from "./drawing.js";
 import { exportTools } from "./export.js";
 import { featuresTools } from "./features.js";
 import { importTools } from "./import.js";
 import { finishTool } from "./finish.js";
+import { gearTools } from "./gear.js";
+import { helixSweepTools } from "./helix-sweep.js";
 import { measureTools } from "./measure.js";
+import { offsetScaleTools } from "./offset-scale.js";
 import { parametersTools } from "./parameters.js";
 import { patternsTools } from "./patterns.js";
 import { primitivesTools } from "./primitives.js";
@@ -14,6 +18,7 @@ import { renderTools } from "./render.js";
 import { requirementsTools } from "./requirements.js";
 import { ToolRegistry } from "./registry.js";
 import { sketchTools } from "./sketch.js";
+import { textTools } from "./text.js";
 import { transformsTools } from "./transforms.js";
 
 /** Every tool, in the order the model sees them (TOOLS.md order). */
@@ -27,9 +32,14 @@ export const allTools: readonly ToolDefinition[] = [
   ...booleansTools,
   ...transformsTools,
   ...patternsTools,
+  ...helixSweepTools,
+  ...gearTools,
+  ...textTools,
+  ...offsetScaleTools,
   ...measureTools,
   ...renderTools,
   ...exportTools,
+  ...drawingTools,
   finishTool,
   ...pythonTools,
 ] as readonly ToolDefinition[];

@@ -19,6 +19,8 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   input: S;
   /** Mutating tools change the design; their successful calls become design-record steps. */
   mutates: boolean;
+  /** on-demand family; core when omitted */
+  family?: string;
   /** Offered only when this returns true (run_python needs --allow-python). */
   enabled?: (opts: CatalogOptions) => boolean;
   execute(input: z.output<S>, ctx: ToolContext): Promise<ToolOutput>;

@@ -19,6 +19,7 @@ const EXTENSIONS: Record<ExportFormat, readonly string[]> = {
   fcstd: [".FCStd"],
   dxf: [".dxf"],
   svg: [".svg"],
+  "3mf": [".3mf"],
 };
 
 function badPath(message: string, hint: string): CadError {
@@ -58,7 +59,7 @@ export function resolveExportPath(
 const exportTool = defineTool({
   name: "export",
   description:
-    "Write the design to a file in the output folder (only there). Formats: step (exchange with other CAD, exact), stl / obj (triangle mesh for 3D printing, ~0.05 mm chord tolerance), iges, brep (OpenCASCADE native), fcstd (the whole parametric FreeCAD document, with the Params spreadsheet), dxf / svg (2D projection of the visible edges, `view` default top: e.g. a laser-cut outline). `objects` defaults to every visible part; `filename` defaults to model.<ext> (model.FCStd) and may include a sub-folder, never an absolute path or '..'. Returns {format, path (relative to the output folder), bytes, objects}. The CLI exports STEP/STL/FCStd after finish anyway: use this for extra formats or intermediate files.",
+    "Write the design to a file in the output folder (only there). Formats: step (exchange with other CAD, exact), stl / obj / 3mf (triangle mesh for 3D printing, ~0.05 mm chord tolerance; 3mf: mm, one object per part), iges, brep (OpenCASCADE native), fcstd (the whole parametric FreeCAD document, with the Params spreadsheet), dxf / svg (2D projection of the visible edges, `view` default top: e.g. a laser-cut outline). `objects` defaults to every visible part; `filename` defaults to model.<ext> (model.FCStd) and may include a sub-folder, never an absolute path or '..'. Returns {format, path (relative to the output folder), bytes, objects}. The CLI exports STEP/STL/FCStd after finish anyway: use this for extra formats or intermediate files.",
   input: z.object({
     format: z.enum(EXPORT_FORMATS),
     objects: z

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
 import { positiveNum } from "./primitives.js";
-import { MAX_COUNT, newName, objectName, selector, vec3 } from "./schemas.js";
+import { MAX_COUNT, newName, num, objectName, selector, vec3 } from "./schemas.js";
 
 /**
  * Features applied to an existing solid (TOOLS.md "Features"): fillet, chamfer, shell, hole.
@@ -26,12 +26,14 @@ const fillet = cadTool({
 
 const chamfer = cadTool({
   name: "chamfer",
-  description: `Bevel edges of a solid with an equal-distance chamfer (Part::Chamfer). Choose edges with a selector as for fillet. Too large a size fails with an error and changes nothing. ${RESULT}`,
+  description: `Bevel edges of a solid (Part::Chamfer): equal distances, or \`size\` plus \`angle\` or \`size2\` (FreeCAD picks which face is first: check the result). Choose edges with a selector as for fillet. Too large a size fails with an error and changes nothing. ${RESULT}`,
   input: z.object({
     name: newName,
     object: objectName.describe("solid to chamfer"),
-    size: positiveNum.describe("chamfer distance along each face, mm"),
+    size: positiveNum.describe("chamfer distance along each face, mm (along the first face with angle/size2)"),
     edges: selector.describe(`edges to bevel. ${selector.description ?? ""}`),
+    angle: num.optional().describe("degrees (0, 90) from the first face, e.g. 30 for a nut's chamfer"),
+    size2: positiveNum.optional().describe("distance along the second face, mm"),
   }),
   mutates: true,
 });
@@ -50,12 +52,19 @@ const shell = cadTool({
 
 const hole = cadTool({
   name: "hole",
-  description: `Drill round holes into a planar face of a solid, perpendicular to it (along the face's inward normal), optionally counterbored or countersunk. \`face\` selects the flat face the holes start on (e.g. ">Z" for the top); \`positions\` are global [x, y, z] hole centres on that face (z = the face height for a top face). \`depth\` is a length from the face, or "through". Metric clearance holes: M3 3.4, M4 4.5, M5 5.5, M6 6.6 mm; counterbore for M3 socket heads: diameter 6.5, depth 3.3. Warns about positions off the face and holes that remove no material. ${RESULT} Also returns removed_volume and direction.`,
+  description: `Drill round holes into a planar face of a solid, perpendicular to it (along the face's inward normal), optionally counterbored or countersunk. \`face\` selects the flat face the holes start on (e.g. ">Z" for the top); \`positions\` are global [x, y, z] hole centres on that face (z = the face height for a top face). \`depth\` is a length from the face, or "through". Second form, any direction and curved faces (a radial hole in a shaft): origin + direction instead of face + positions. Metric clearance holes: M3 3.4, M4 4.5, M5 5.5, M6 6.6 mm; counterbore for M3 socket heads: diameter 6.5, depth 3.3. Warns about positions off the face and holes that remove no material. ${RESULT} Also returns removed_volume and direction.`,
   input: z.object({
     name: newName,
     object: objectName.describe("solid to drill"),
-    face: selector.describe(`the planar face the holes start on. ${selector.description ?? ""}`),
-    positions: z.array(vec3).min(1).max(MAX_COUNT).describe("hole centres in global coordinates, on the face"),
+    face: selector.optional().describe(`the planar face the holes start on. ${selector.description ?? ""}`),
+    positions: z
+      .array(vec3)
+      .min(1)
+      .max(MAX_COUNT)
+      .optional()
+      .describe("hole centres in global coordinates, on the face"),
+    origin: vec3.optional().describe("second form, instead of face + positions: where one hole starts"),
+    direction: vec3.optional().describe("second form: drilling direction, into the solid"),
     diameter: positiveNum.describe("hole diameter, mm"),
     depth: z.union([positiveNum, z.literal("through")]).describe('depth from the face in mm, or "through"'),
     counterbore: z

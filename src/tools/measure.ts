@@ -5,8 +5,15 @@ import { objectName, vec3 } from "./schemas.js";
 const measure = cadTool({
   name: "measure",
   description:
-    "Measure one object, or every part when `object` is omitted: volume (mm³), area (mm²), bbox {min, max}, size [dx, dy, dz], center_of_mass, valid (with FreeCAD's check() text when not), solids, faces, edges, visible, warnings. Use it to verify dimensions against the brief before finishing (e.g. a 100×60×5 plate with four Ø6 through holes has volume 30000 − 4·π·3²·5 ≈ 29434.5).",
-  input: z.object({ object: objectName.optional().describe("object to measure; omit for every part") }),
+    'Measure one object, or every part when `object` is omitted: volume (mm³), area (mm²), bbox {min, max}, size [dx, dy, dz], center_of_mass, valid (with FreeCAD\'s check() text when not), solids, faces, edges, visible, warnings; with `material` or `density` also mass_g (a printed part in PLA: material "pla"). Use it to verify dimensions against the brief before finishing (e.g. a 100×60×5 plate with four Ø6 through holes has volume 30000 − 4·π·3²·5 ≈ 29434.5).',
+  input: z.object({
+    object: objectName.optional().describe("object to measure; omit for every part"),
+    material: z
+      .enum(["steel", "stainless", "aluminium", "brass", "titanium", "pla", "petg", "abs", "nylon"])
+      .optional()
+      .describe("adds mass_g (g)"),
+    density: z.number().positive().optional().describe("g/cm³, instead of material; adds mass_g"),
+  }),
   mutates: false,
 });
 

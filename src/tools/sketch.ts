@@ -74,7 +74,26 @@ const path = z
   })
   .describe("outline made of lines and three-point arcs");
 
-const profile = z.union([rectangle, circle, polygon, regularPolygon, slot, path]);
+const ellipse = z
+  .object({
+    type: z.literal("ellipse"),
+    cx: num.optional(),
+    cy: num.optional(),
+    rx: positiveNum.describe("semi-axis along x before rotation"),
+    ry: positiveNum.describe("semi-axis along y before rotation"),
+    angle: num.optional().describe("rotation, degrees"),
+  })
+  .describe("ellipse (sizes evaluated once)");
+const spline = z
+  .object({
+    type: z.literal("spline"),
+    points: z.array(vec2).min(3).describe("the closed smooth curve passes through them"),
+  })
+  .describe("closed smooth curve (evaluated once)");
+const openPath = z
+  .object({ type: z.literal("open_path"), start: vec2, segments: z.array(segment).min(1) })
+  .describe("not closed: only as a sweep path, alone in its sketch (a pipe elbow: line, arc, line)");
+const profile = z.union([rectangle, circle, polygon, regularPolygon, slot, path, ellipse, spline, openPath]);
 
 const createSketch = cadTool({
   name: "create_sketch",

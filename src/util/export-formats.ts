@@ -3,7 +3,7 @@
  * (tools/export.ts) owns what each format means; the names live here because the config layer,
  * which sits below tools, validates `formats` in cadagent.config.json with them.
  */
-export const EXPORT_FORMATS = ["step", "stl", "iges", "brep", "obj", "fcstd", "dxf", "svg"] as const;
+export const EXPORT_FORMATS = ["step", "stl", "iges", "brep", "obj", "fcstd", "dxf", "svg", "3mf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** What `--formats` defaults to. */

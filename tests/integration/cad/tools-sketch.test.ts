@@ -316,3 +316,33 @@ describe("parameters re-drive sketches and extrusions", () => {
     expect(ex.LengthFwd).toBe("t");
   });
 });
+
+describe("ellipse and spline profiles", () => {
+  it("an ellipse rx 10, ry 4 rotated 90° extrudes to π·10·4·h with a swapped bbox", async () => {
+    const s = await h.tool("create_sketch", {
+      name: "ell",
+      plane: "XY",
+      profiles: [{ type: "ellipse", cx: 5, cy: 0, rx: 10, ry: 4, angle: 90 }],
+    });
+    expect(near(s.profile_area as number, Math.PI * 40, 1e-7)).toBe(true);
+    const e = (await h.tool("extrude", { sketch: "ell", distance: 3 })) as unknown as GeometryHealth;
+    expect(near(e.volume, Math.PI * 40 * 3, 1e-6)).toBe(true);
+    [1, -10, 0].forEach((v, i) => expect(e.bbox.min[i]).toBeCloseTo(v, 6));
+    [9, 10, 3].forEach((v, i) => expect(e.bbox.max[i]).toBeCloseTo(v, 6));
+  });
+
+  it("a closed spline passes through its points", async () => {
+    const pts = [
+      [0, 0],
+      [20, -5],
+      [30, 10],
+      [10, 20],
+    ];
+    const s = await h.tool("create_sketch", { name: "spl", plane: "XY", profiles: [{ type: "spline", points: pts }] });
+    expect(s.profile_area as number).toBeGreaterThan(300);
+    for (const [x, y] of pts) {
+      const d = await h.tool("measure_distance", { a: "spl", b: [x, y, 0] });
+      expect(d.distance as number).toBeLessThan(1e-6);
+    }
+  });
+});

@@ -6,6 +6,8 @@ expression, so their sizes are evaluated numbers in the FCStd (replaying the des
 re-applies parameters). Part::Thickness's Value is bound.
 """
 
+import math
+
 from .registry import op, OpError
 from .oputil import hidden_input_warnings, positive, require_solid, same_volume
 from .selectors import select
@@ -92,7 +94,7 @@ def _check_dressup(obj, base):
         raise OpError(f"'{obj.Name}' split the solid into {len(shape.Solids)} pieces", code="recompute_failed")
 
 
-def _edge_feature(ctx, args, type_id, prefix, size_key, word):
+def _edge_feature(ctx, args, type_id, prefix, size_key, word, second=None):
     base = ctx.get(args.get("object"), "object")
     require_solid(base, "object")
     if args.get(size_key) is None:
@@ -104,7 +106,8 @@ def _edge_feature(ctx, args, type_id, prefix, size_key, word):
     before = base.Shape.Volume
     obj = ctx.add(type_id, args.get("name"), prefix)
     obj.Base = base
-    obj.Edges = [(int(n[4:]), size, size) for n, _ in edges]
+    size2 = second(size) if second else size
+    obj.Edges = [(int(n[4:]), size, size2) for n, _ in edges]
     try:
         h = ctx.finish_object(obj, consumed=[base], warnings=warnings)
         _check_dressup(obj, base)
@@ -125,7 +128,27 @@ def fillet(ctx, args):
 
 @op("chamfer")
 def chamfer(ctx, args):
-    return _edge_feature(ctx, args, "Part::Chamfer", "Chamfer", "size", "size")
+    return _edge_feature(ctx, args, "Part::Chamfer", "Chamfer", "size", "size", _chamfer_second(ctx, args))
+
+
+def _chamfer_second(ctx, args):
+    """The distance along the second face, from `size2` or `angle` (degrees from the first face)."""
+    angle, size2 = args.get("angle"), args.get("size2")
+    if angle is not None and size2 is not None:
+        raise OpError(
+            "give angle or size2, not both", hint="angle: degrees; size2: a second distance", code="bad_argument"
+        )
+    if size2 is not None:
+        d2 = positive(ctx, size2, "size2")
+        return lambda _size: d2
+    if angle is not None:
+        a = ctx.num(angle, "angle")
+        if not 0 < a < 90:
+            raise OpError(
+                f"angle must be in (0, 90) degrees, got {a:g}", hint="45 gives an equal chamfer", code="bad_argument"
+            )
+        return lambda size: size * math.tan(math.radians(a))
+    return None
 
 
 @op("shell")

@@ -20,6 +20,7 @@ EXTENSIONS = {
     "fcstd": (".fcstd",),
     "dxf": (".dxf",),
     "svg": (".svg",),
+    "3mf": (".3mf",),
 }
 # view -> (direction towards the viewer, drawing x axis); drawing y = direction × x, so Z is up
 # in side views. TechDraw picks its own x axis for side views, so the shape is turned into this
@@ -123,6 +124,10 @@ def _write(ctx, fmt, objs, tmp, view):
         Import.writeDXFShape([Part.makeCompound(visible)], tmp)
     elif fmt == "svg":
         _write_svg(shape_of(objs), view, tmp)
+    elif fmt == "3mf":
+        from .mesh_3mf import write_3mf
+
+        extra["triangles"] = write_3mf([(o.Name, o.Shape) for o in objs], tmp)
     return extra
 
 

@@ -56,6 +56,8 @@ def _planar_faces(base, selector):
 
 @op("hole")
 def hole(ctx, args):
+    if args.get("origin") is not None or args.get("direction") is not None:
+        return _directed_hole(ctx, args)
     base = ctx.get(args.get("object"), "object")
     require_solid(base, "object")
     faces, outward, plane_pt = _planar_faces(base, args.get("face"))
@@ -207,3 +209,51 @@ def _vertex(p):
 
 def _fmt(v):
     return "[" + ", ".join(f"{c:.6g}" for c in (v.x, v.y, v.z)) + "]"
+
+
+def _directed_hole(ctx, args):
+    """The second form: one hole from `origin` along `direction`, into any face (a radial hole in
+    a shaft). A Part::Cylinder cutter starting `clear` before the origin, removed by a Part::Cut;
+    diameter and depth stay bound to their expressions."""
+    from .oputil import direction as unit
+
+    base = ctx.get(args.get("object"), "object")
+    require_solid(base, "object")
+    if args.get("face") is not None or args.get("positions") is not None:
+        raise OpError(
+            "give either face + positions, or origin + direction",
+            hint="origin + direction drills one hole in any direction, e.g. into a curved face",
+            code="bad_argument",
+        )
+    origin = vec(ctx, args.get("origin"), "origin")
+    d = unit(ctx, args.get("direction"), "direction")
+    if args.get("diameter") is None:
+        raise OpError("diameter is required", hint="hole diameter in mm", code="bad_argument")
+    dia = _q(ctx, args["diameter"], "diameter")
+    if args.get("thread") is not None or args.get("counterbore") is not None or args.get("countersink") is not None:
+        raise OpError("the origin + direction form drills plain holes only", code="bad_argument")
+    depth_raw = args.get("depth", "through")
+    clear = max(0.01, 0.05 * dia.value)
+    bb = base.Shape.BoundBox
+    if depth_raw == "through":
+        depth = Q(max(0.0, bb.DiagonalLength + (bb.Center - origin).Length)) + clear
+    else:
+        depth = _q(ctx, depth_raw, "depth") + clear
+    obj = ctx.add("Part::Cut", args.get("name"), "Hole")
+    cyl = add_helper(ctx, "Part::Cylinder", obj.Name, "drill1")
+    _set(cyl, "Radius", dia / 2)
+    _set(cyl, "Height", depth)
+    cyl.Placement = FreeCAD.Placement(origin - d * clear, FreeCAD.Rotation(FreeCAD.Vector(0, 0, 1), d))
+    obj.Base = base
+    obj.Tool = cyl
+    before = base.Shape.Volume
+    if base.Shape.distToShape(_vertex(origin))[0] > max(1e-6, dia.value):
+        warn = [f"origin {_fmt(origin)} is {base.Shape.distToShape(_vertex(origin))[0]:.4g} mm from '{base.Name}'"]
+    else:
+        warn = []
+    h = ctx.finish_object(obj, consumed=[base], warnings=hidden_input_warnings([base]) + warn)
+    if same_volume(before, obj.Shape.Volume):
+        h["warnings"].append("hole removed no material: check origin and direction (it points into the solid)")
+    h["removed_volume"] = round(before - obj.Shape.Volume, 6)
+    h["direction"] = [round(c, 9) + 0.0 for c in (d.x, d.y, d.z)]
+    return h

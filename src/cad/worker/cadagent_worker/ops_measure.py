@@ -6,6 +6,7 @@ import FreeCAD
 from .registry import op, OpError
 from .health import bbox_of, health, r
 from .oputil import vec
+from .materials import density_of, mass_g
 
 INTERFERENCE_MIN = 1e-6  # mm³: below this a common volume is boolean noise from touching faces
 # Exact booleans are the slow part (seconds each on curved solids): a design with hundreds of
@@ -54,10 +55,20 @@ def measure_obj(obj):
 
 @op("measure", mutating=False)
 def measure(ctx, args):
+    density = density_of(args)
     if args.get("object"):
-        return measure_obj(ctx.get(args["object"]))
+        return _with_mass(measure_obj(ctx.get(args["object"])), density)
     parts = ctx.part_names()
-    return {"parts": [measure_obj(ctx.get(n)) for n in parts], "count": len(parts)}
+    out = {"parts": [_with_mass(measure_obj(ctx.get(n)), density) for n in parts], "count": len(parts)}
+    if density is not None:
+        out.update(density=density, mass_g=round(sum(p["mass_g"] for p in out["parts"]), 6))
+    return out
+
+
+def _with_mass(h, density):
+    if density is not None:
+        h.update(density=density, mass_g=mass_g(h["volume"], density))
+    return h
 
 
 def _ref(ctx, ref, what):

@@ -11,6 +11,9 @@ import Part
 from .registry import op, OpError
 from .health import r as rnd
 from .sketch_build import Builder, check_nesting
+from .sketch_curves import ellipse, open_path, spline
+
+CURVES = {"ellipse": ellipse, "spline": spline, "open_path": open_path}
 
 # Sketch placement per plane: sketch (x, y) -> global axes. XZ is FreeCAD's own convention
 # (x -> X, y -> Z; its normal is -Y), so "offset" is measured along the missing global axis and
@@ -20,7 +23,7 @@ PLANES = {
     "XZ": (FreeCAD.Rotation(FreeCAD.Vector(1, 0, 0), 90), "y"),
     "YZ": (FreeCAD.Rotation(FreeCAD.Vector(1, 1, 1), 120), "x"),
 }
-KINDS = ("rectangle", "circle", "polygon", "regular_polygon", "slot", "path")
+KINDS = ("rectangle", "circle", "polygon", "regular_polygon", "slot", "path", "ellipse", "spline", "open_path")
 
 
 def profile_face(sketch):
@@ -79,7 +82,10 @@ def create_sketch(ctx, args):
             raise OpError(
                 f"{what}: unknown profile type {got!r}", hint="types: " + ", ".join(KINDS), code="bad_argument"
             )
-        getattr(b, p["type"])(p, f"{what} ({p['type']})")
+        if p["type"] in CURVES:
+            CURVES[p["type"]](b, p, f"{what} ({p['type']})")
+        else:
+            getattr(b, p["type"])(p, f"{what} ({p['type']})")
     check_nesting(b.profiles)
     b.commit()
     ctx.doc.recompute()
@@ -91,6 +97,16 @@ def create_sketch(ctx, args):
             code="sketch_failed",
         )
     h = ctx.finish_object(sk)
+    if getattr(b, "open_paths", 0):
+        if len(profiles) > 1:
+            raise OpError(
+                "an open_path must be the sketch's only profile",
+                hint="make the sweep path its own sketch",
+                code="bad_profile",
+            )
+        h["warnings"] = [w for w in h["warnings"] if "has no solid" not in w]
+        h.update(plane=plane, offset=off, profiles=1, wires=len(sk.Shape.Wires), path_length=rnd(sk.Shape.Length))
+        return h
     face = profile_face(sk)
     h.update(
         {
