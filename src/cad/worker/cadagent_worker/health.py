@@ -1,5 +1,18 @@
 """Geometry health reported after every mutating op."""
 
+# Replay fast path (`checks` op): while a record replays, steps skip the per-step isValid()
+# (O(shape), so O(n²) over a build) and report "valid": null; the replay checks the delivered
+# parts once at the end, and re-runs with checks on to name the step when that check fails.
+_checks = {"valid": True}
+
+
+def set_validity_checks(on):
+    _checks["valid"] = bool(on)
+
+
+def validity_checks():
+    return _checks["valid"]
+
 
 def bbox_of(shape):
     # BoundBox is loose on curved faces (a torus R10 r2 reports ±12.99 instead of ±12), which
@@ -36,7 +49,7 @@ def health(obj, valid=None):
         "volume": r(shape.Volume) if solids else 0.0,
         "area": r(shape.Area),
         "bbox": bbox_of(shape),
-        "valid": bool(shape.isValid()) if valid is None else valid,
+        "valid": valid if valid is not None else (bool(shape.isValid()) if _checks["valid"] else None),
         "solids": solids,
         "faces": len(shape.Faces),
         "edges": len(shape.Edges),
