@@ -39,6 +39,8 @@ export interface BuildDesignOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onEvent?: (e: BuildEvent) => void;
+  /** Replay without per-step validity checks, checking the delivered parts once (record/replay.ts). Default true. */
+  fastReplay?: boolean;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
 }
@@ -72,14 +74,31 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   let files: Record<string, string> = {};
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
-    replay = await replayDesign({ record: o.record, registry: o.registry, ctx, onEvent: emit });
+    replay = await replayDesign({
+      record: o.record,
+      registry: o.registry,
+      ctx,
+      onEvent: emit,
+      ...(o.fastReplay === false ? { fast: false } : {}),
+    });
     const parts = replay.parts.map(partSummary);
     outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null);
     if (outcome.exitCode === 0) {
       const names = replay.parts.map((p) => p.name);
-      const exported = await exportParts({ registry: o.registry, ctx, parts: names, formats: o.formats });
-      files = { ...exported.files };
-      for (const [format, file] of Object.entries(exported.files))
+      // Mesh formats first: they leave each part's tessellation in the worker's cache, which the
+      // preview reuses (tessellation.py). The preview's tessellate call is queued before the
+      // other exports, so FreeCAD writes STEP/FCStd while Node rasterizes the picture.
+      const meshed: ExportFormat[] = o.formats.filter((f) => f === "stl" || f === "obj");
+      const first = await exportParts({ registry: o.registry, ctx, parts: names, formats: meshed });
+      const [previewFiles, rest] = await Promise.all([
+        runPreview(o, ctx, names, outDir, emit),
+        exportParts({ registry: o.registry, ctx, parts: names, formats: o.formats.filter((f) => !meshed.includes(f)) }),
+      ]);
+      const exported = { files: { ...first.files, ...rest.files }, errors: [...first.errors, ...rest.errors] };
+      files = Object.fromEntries(
+        o.formats.flatMap((f) => (exported.files[f] ? [[f, exported.files[f]] as const] : [])),
+      );
+      for (const [format, file] of Object.entries(files))
         emit({ type: "export", format: format as ExportFormat, file });
       for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
       if (exported.errors.length) {
@@ -89,7 +108,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
           error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
         };
       }
-      files = { ...files, ...(await runPreview(o, ctx, names, outDir, emit)) };
+      files = { ...files, ...previewFiles };
     }
   } catch (e) {
     outcome = interruption(e, o.signal);
