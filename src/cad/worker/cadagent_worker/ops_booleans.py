@@ -6,6 +6,7 @@ result for inputs that do not overlap.
 Part::MultiCommon is not used: FreeCAD 1.0 computes base ∩ (t1 ∪ t2) for base + 2 tools
 (FreeCAD issue #17689), 0.20 base ∩ t1 ∩ t2; chained Part::Common means the same on both."""
 
+from .health import volume_of
 from .registry import op, OpError
 from .oputil import add_helper, hidden_input_warnings, require_solid, same_volume
 
@@ -97,11 +98,11 @@ def boolean(ctx, args):
 
 def _empty(obj):
     s = obj.Shape
-    return s.isNull() or len(s.Solids) == 0 or s.Volume < 1e-9
+    return s.isNull() or len(s.Solids) == 0 or volume_of(s) < 1e-9
 
 
 def _volume_warnings(kind, base, tools, obj):
-    before, after = base.Shape.Volume, obj.Shape.Volume
+    before, after = volume_of(base.Shape), volume_of(obj.Shape)
     out = []
     if kind == "cut":
         if same_volume(before, after):
