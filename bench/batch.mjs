@@ -3,7 +3,8 @@
 //     takes 1 s to answer every request, concurrency 6. Wall time as a ratio of the ideal
 //     (turns · 1 s · jobs / concurrency: the time the provider alone needs), goal ≤ 1.3×; and the
 //     peak RSS of the whole process tree (the CLI plus its freecadcmd workers, summed from /proc
-//     every 100 ms), goal ≤ 1.5 GB. Baseline row: one job alone.
+//     every 100 ms), goal ≤ 1.5 GB. Baseline row: one job alone. The 24 briefs run RUNS (3) times:
+//     the goal must hold in every run, not on average.
 //  2. Design records (no LLM): 12 records at concurrency 1 (baseline) and 2, records per second.
 // Runs the compiled CLI as a user does: `npm run bench` (builds first) or `npm run build` before.
 import { spawn } from "node:child_process";
@@ -22,6 +23,7 @@ const CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 6);
 const TURN_MS = Number(process.env.BENCH_BATCH_TURN_MS ?? 1000);
 const TURNS = 3;
 const RECORDS = Number(process.env.BENCH_BATCH_RECORDS ?? 12);
+const RUNS = Number(process.env.BENCH_BATCH_RUNS ?? 3);
 
 const freecad = findFreecad();
 if (!freecad) {
@@ -188,14 +190,19 @@ try {
     ["batch", briefJobs(1, "one"), ...briefArgs, "--concurrency", "1"],
     path.join(tmp, "out-one"),
   );
-  requests = 0;
-  const many = await runCli(
-    ["batch", briefJobs(JOBS, "many"), ...briefArgs, "--concurrency", String(CONCURRENCY)],
-    path.join(tmp, "out-many"),
-  );
-  if (many.summary.counts.success !== JOBS)
-    throw new Error(`only ${many.summary.counts.success}/${JOBS} jobs succeeded`);
-  if (requests !== JOBS * TURNS) throw new Error(`expected ${JOBS * TURNS} requests, got ${requests}`);
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    requests = 0;
+    const run = await runCli(
+      ["batch", briefJobs(JOBS, "many"), ...briefArgs, "--concurrency", String(CONCURRENCY)],
+      path.join(tmp, `out-many-${i}`),
+    );
+    if (run.summary.counts.success !== JOBS)
+      throw new Error(`only ${run.summary.counts.success}/${JOBS} jobs succeeded`);
+    if (requests !== JOBS * TURNS) throw new Error(`expected ${JOBS * TURNS} requests, got ${requests}`);
+    runs.push(run);
+  }
+  const many = runs.reduce((a, b) => (b.ms > a.ms ? b : a));
   const recFile = recordJobs(RECORDS);
   const rec1 = await runCli(["batch", recFile, "--concurrency", "1"], path.join(tmp, "out-r1"));
   const rec2 = await runCli(["batch", recFile, "--concurrency", "2"], path.join(tmp, "out-r2"));
@@ -212,14 +219,20 @@ try {
   row("", "value", "ratio", "goal");
   row("baseline: ideal wall time (turns·1 s·jobs/concurrency), s", s(ideal));
   row("baseline: one brief alone (3 turns), wall s", s(single.ms), (single.ms / (TURNS * TURN_MS)).toFixed(2) + "×");
-  row(
-    `${JOBS} briefs at concurrency ${CONCURRENCY}, wall s (vs ideal)`,
-    s(many.ms),
-    (many.ms / ideal).toFixed(2) + "×",
-    "≤ 1.30×",
+  runs.forEach((r, i) =>
+    row(
+      `${JOBS} briefs at concurrency ${CONCURRENCY}, run ${i + 1}/${RUNS}, wall s (vs ideal)`,
+      s(r.ms),
+      (r.ms / ideal).toFixed(2) + "×",
+      "≤ 1.30×",
+    ),
   );
+  const worst = many.ms / ideal;
+  row(`  goal in every run (worst ${worst.toFixed(2)}×)`, worst <= 1.3 ? "met" : "NOT met");
+  console.log("  (the slowest run below)");
   row("  per job: mean wall / LLM / CAD, s", `${s(many.job.total)} / ${s(many.job.llm)} / ${s(many.job.cad)}`);
-  row(`peak RSS, CLI + freecadcmd workers (≤ ${many.peakProcs} processes), GB`, gb(many.peak), "", "≤ 1.50");
+  const peak = runs.reduce((a, b) => (b.peak > a.peak ? b : a));
+  row(`peak RSS, CLI + freecadcmd workers (≤ ${peak.peakProcs} processes), GB`, gb(peak.peak), "", "≤ 1.50");
   row("peak RSS, one brief alone, GB", gb(single.peak));
   const tp1 = RECORDS / (rec1.ms / 1000);
   const tp2 = RECORDS / (rec2.ms / 1000);

@@ -39,6 +39,8 @@ export interface BuildDesignOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onEvent?: (e: BuildEvent) => void;
+  /** Replay without per-step validity checks, checking the delivered parts once (record/replay.ts). Default true. */
+  fastReplay?: boolean;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
   /** Exit 1 when a declared requirement fails. */
@@ -81,7 +83,13 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   let requirements: RequirementResult[] = [];
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
-    replay = await replayDesign({ record: o.record, registry: o.registry, ctx, onEvent: emit });
+    replay = await replayDesign({
+      record: o.record,
+      registry: o.registry,
+      ctx,
+      onEvent: emit,
+      ...(o.fastReplay === false ? { fast: false } : {}),
+    });
     const parts = replay.parts.map(partSummary);
     outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null);
     if (outcome.exitCode === 0) {

@@ -57,29 +57,43 @@ export interface Delivery {
  * an abort, which the caller turns into exit 4 or 130.
  */
 export async function deliver(o: DeliverOptions): Promise<Delivery> {
-  const exported = await exportParts({ registry: o.registry, ctx: o.ctx, parts: o.parts, formats: o.formats });
-  const files: Record<string, string> = { ...exported.files };
-  for (const [format, file] of Object.entries(exported.files))
-    o.emit({ type: "export", format: format as ExportFormat, file });
-  for (const err of exported.errors) o.emit({ type: "export", format: err.format, error: err.message });
-  let failure = exported.errors.length
-    ? `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`
-    : null;
+  const exportOf = (formats: readonly ExportFormat[]) =>
+    exportParts({ registry: o.registry, ctx: o.ctx, parts: o.parts, formats });
+  // Mesh formats first: they leave each part's tessellation in the worker's cache, which the
+  // preview reuses (tessellation.py). The preview's tessellate call is then queued before the
+  // other exports, so FreeCAD writes STEP/FCStd while Node rasterizes the picture.
+  const meshed: ExportFormat[] = o.formats.filter((f) => f === "stl" || f === "obj" || f === "3mf");
+  const first = await exportOf(meshed);
+  const [previewFiles, rest] = await Promise.all([preview(o), exportOf(o.formats.filter((f) => !meshed.includes(f)))]);
+  const errors = [...first.errors, ...rest.errors];
+  const files: Record<string, string> = {};
+  for (const format of o.formats) {
+    const file = first.files[format] ?? rest.files[format];
+    if (!file) continue;
+    files[format] = file;
+    o.emit({ type: "export", format, file });
+  }
+  for (const err of errors) o.emit({ type: "export", format: err.format, error: err.message });
+  let failure = errors.length ? `export failed: ${errors.map((e) => `${e.format}: ${e.message}`).join("; ")}` : null;
   const requirements = await checkRequirements(o);
   const failed = requirements.filter((r) => !r.pass);
   if (o.strict && failed.length && !failure)
     failure = `requirements failed (--strict): ${failed.map((r) => `${r.id} (${describeRequirement(r)}, measured ${JSON.stringify(r.measured)})`).join("; ")}`;
-  if (o.renderPreview) {
-    try {
-      const written = await o.renderPreview({ registry: o.registry, ctx: o.ctx, parts: o.parts, outDir: o.ctx.outDir });
-      for (const file of Object.values(written)) o.emit({ type: "preview", file });
-      Object.assign(files, written);
-    } catch (e) {
-      if ((e instanceof CadError && e.fatal) || o.ctx.signal?.aborted) throw e;
-      o.emit({ type: "preview", error: e instanceof Error ? e.message : String(e) });
-    }
+  return { files: { ...files, ...previewFiles }, failure, requirements };
+}
+
+/** A failed preview is only reported: the part itself is what was asked for. */
+async function preview(o: DeliverOptions): Promise<Record<string, string>> {
+  if (!o.renderPreview) return {};
+  try {
+    const written = await o.renderPreview({ registry: o.registry, ctx: o.ctx, parts: o.parts, outDir: o.ctx.outDir });
+    for (const file of Object.values(written)) o.emit({ type: "preview", file });
+    return written;
+  } catch (e) {
+    if ((e instanceof CadError && e.fatal) || o.ctx.signal?.aborted) throw e;
+    o.emit({ type: "preview", error: e instanceof Error ? e.message : String(e) });
+    return {};
   }
-  return { files, failure, requirements };
 }
 
 /** Measuring is a check, not a deliverable: a non-fatal failure leaves the table empty and says why. */

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { CadClient } from "../cad/client.js";
+import { partsHealth as cadPartsHealth } from "../cad/ops.js";
 import type { GeometryHealth } from "../cad/protocol.js";
 import { packageRoot } from "../util/package-root.js";
 import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
@@ -352,10 +353,7 @@ async function partsHealth(
   names: readonly string[] | undefined,
   signal: AbortSignal | undefined,
 ): Promise<PartsHealth> {
-  const reply = await cad.call<{
-    parts: GeometryHealth[];
-    parameters?: Record<string, { value: number; unit: string }>;
-  }>("parts_health", names ? { names: [...names] } : {}, { ...(signal ? { signal } : {}), timeoutMs: 15_000 });
+  const reply = await cadPartsHealth(cad, names, { ...(signal ? { signal } : {}), timeoutMs: 15_000 });
   const parameters: RunReport["parameters"] = {};
   for (const [k, v] of Object.entries(reply.parameters ?? {})) parameters[k] = { value: v.value, unit: v.unit };
   return { parts: reply.parts, parameters };

@@ -15,6 +15,19 @@ import { loadProviders, type Provider } from "../llm/providers.js";
 
 export const MIN_NODE_MAJOR = 20;
 export const PREVIEW_SUPPORT = "tessellation preview: built in";
+/** FreeCAD versions the whole suite runs on (0.20: CI; 1.0: `npm run test:freecad1`). */
+export const TESTED_FREECAD = ["0.20.2", "1.0.0"] as const;
+/** Older FreeCAD is not supported: doctor warns. */
+export const MIN_FREECAD = "0.20";
+
+/** A warning when `version` ("0.19.4", "1.0.0") is older than MIN_FREECAD, else undefined. */
+export function freecadVersionWarning(version: string | undefined): string | undefined {
+  if (!version) return undefined;
+  const [major = 0, minor = 0] = version.split(".").map((n) => Number.parseInt(n, 10) || 0);
+  const [minMajor = 0, minMinor = 0] = MIN_FREECAD.split(".").map(Number);
+  if (major > minMajor || (major === minMajor && minor >= minMinor)) return undefined;
+  return `FreeCAD ${version} is older than ${MIN_FREECAD} and not supported: parts may fail or differ (tested with ${TESTED_FREECAD.join(" and ")})`;
+}
 
 export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;
@@ -56,6 +69,8 @@ export interface DoctorReport {
     path: string | undefined;
     source: string | undefined;
     version: string | undefined;
+    /** The versions cadagent is tested with (TESTED_FREECAD). */
+    tested: readonly string[];
     error: string | undefined;
   };
   worker: { ok: boolean; startMs: number | undefined; pingMs: number | undefined; error: string | undefined };
@@ -85,6 +100,7 @@ async function checkFreecad(
         path: undefined,
         source: undefined,
         version: undefined,
+        tested: TESTED_FREECAD,
         error: `FreeCAD not found: ${freecadInstallHint()}`,
       },
       worker: { ok: false, startMs: undefined, pingMs: undefined, error: "not started (no FreeCAD)" },
@@ -105,7 +121,7 @@ async function checkFreecad(
     const pingMs = ms(t1);
     const version = cad.freecadVersion || pong.freecad || undefined;
     return {
-      freecad: { ok: true, path: found.path, source: found.source, version, error: undefined },
+      freecad: { ok: true, path: found.path, source: found.source, version, tested: TESTED_FREECAD, error: undefined },
       worker: {
         ok: pong.pong === true,
         startMs,
@@ -122,6 +138,7 @@ async function checkFreecad(
         path: found.path,
         source: found.source,
         version,
+        tested: TESTED_FREECAD,
         error: version ? undefined : `${found.path} does not run: ${oneLine(e)}. ${freecadInstallHint()}`,
       },
       worker: { ok: false, startMs: undefined, pingMs: undefined, error: oneLine(e) },
@@ -170,6 +187,8 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   const keychain = keys.keychain.available ? probe : keys.keychain;
   if (!cad.freecad.ok) problems.push(cad.freecad.error ?? "FreeCAD does not work");
   else if (!cad.worker.ok) problems.push(`the FreeCAD worker does not start: ${cad.worker.error ?? "unknown error"}`);
+  const tooOld = freecadVersionWarning(cad.freecad.version);
+  if (tooOld) warnings.push(tooOld);
 
   if (keys.apiKeysFile.reason) problems.push(keys.apiKeysFile.reason);
 

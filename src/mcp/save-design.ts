@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { DESIGN_FILE_NAME, type DesignRecord } from "../record/design-record.js";
 import type { CadClient } from "../cad/client.js";
-import { CadError, type GeometryHealth } from "../cad/protocol.js";
+import { partsHealth } from "../cad/ops.js";
+import { CadError } from "../cad/protocol.js";
 import { defineTool, type ToolDefinition } from "../tools/define.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { resolveRecordPath } from "./record-path.js";
@@ -77,7 +78,7 @@ async function missingParts(
   signal: AbortSignal | undefined,
 ): Promise<string[] | undefined> {
   try {
-    const r = await cad.call<{ parts: GeometryHealth[] }>("parts_health", {}, signal ? { signal } : {});
+    const r = await partsHealth(cad, undefined, signal ? { signal } : {});
     const present = new Set(r.parts.map((p) => p.name));
     return names.filter((n) => !present.has(n));
   } catch (e) {

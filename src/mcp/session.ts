@@ -1,5 +1,6 @@
 import type { DesignRecord } from "../record/design-record.js";
 import { CadClient } from "../cad/client.js";
+import { partsHealth } from "../cad/ops.js";
 import { freecadInstallHint } from "../cad/find-freecad.js";
 import { CadError, type GeometryHealth } from "../cad/protocol.js";
 import type { ContentPart, ToolSpec } from "../llm/types.js";
@@ -167,10 +168,7 @@ export class McpSession {
     return this.serial(async () => {
       if (!this.opts.freecadCmd) throw new Error(`FreeCAD was not found: ${freecadInstallHint()}`);
       try {
-        const r = await this.cad.call<{ parts: GeometryHealth[]; parameters?: Record<string, unknown> }>(
-          "parts_health",
-          {},
-        );
+        const r = await partsHealth(this.cad);
         return { parts: r.parts, parameters: r.parameters ?? {} };
       } catch (e) {
         throw new Error(`cannot read the parts: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

@@ -1,5 +1,13 @@
 import type { ToolOutcome } from "../tools/registry.js";
-import { newDesignRecord, type CreatedWith, type DesignParameter, type DesignRecord } from "./design-record.js";
+import {
+  newDesignRecord,
+  type CreatedWith,
+  type DesignParameter,
+  type DesignRecord,
+  type DesignStep,
+} from "./design-record.js";
+
+type SubRefs = NonNullable<DesignStep["refs"]>;
 
 /**
  * What a design session has built, kept from the tool outcomes it saw: the successful mutating
@@ -48,7 +56,12 @@ export class DesignLog {
     }
     if (!outcome.mutates) return false;
     // A copy: the input object came from the caller and must not change the log afterwards.
-    this.record.steps.push({ tool: outcome.name, input: structuredClone(input) });
+    const refs = outcome.result?.refs;
+    this.record.steps.push({
+      tool: outcome.name,
+      input: structuredClone(input),
+      ...(isObject(refs) && Object.keys(refs).length ? { refs: structuredClone(refs) as SubRefs } : {}),
+    });
     if (outcome.name === "set_parameter") this.noteParameter(input, outcome.result);
     this.record.final = null;
     return true;

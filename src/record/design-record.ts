@@ -22,6 +22,12 @@ const parameterSchema = z.object({
 const stepSchema = z.object({
   tool: z.string().min(1, "a step needs a tool name"),
   input: z.record(z.string(), z.unknown()),
+  /**
+   * Geometric signatures (type, centre, length or area, radius) of the explicit sub-element
+   * names in `input` ("Edge3", "Face6"), as the worker reported them when the step ran; replay
+   * hands them back so another FreeCAD version's numbering is re-matched by geometry.
+   */
+  refs: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
 /** zod schema of `design.cad.json`. Unknown top-level keys are tolerated (forward compatible). */

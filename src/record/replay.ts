@@ -1,3 +1,4 @@
+import { expectRefs, partsHealth, setValidityChecks } from "../cad/ops.js";
 import { CadError, type GeometryHealth } from "../cad/protocol.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
@@ -10,7 +11,9 @@ import type { DesignRecord } from "./design-record.js";
 
 /** What happened during a replay, in order; `build` writes these to transcript.jsonl. */
 export type ReplayEvent =
-  | { type: "replay-start"; steps: number }
+  | { type: "replay-start"; steps: number; fast?: boolean }
+  /** The fast replay failed or delivered an invalid part: replaying again with per-step checks. */
+  | { type: "replay-recheck"; reason: string }
   | {
       type: "step";
       /** 0-based index into `record.steps`. */
@@ -53,11 +56,8 @@ export interface ReplayOptions {
   /** A context over a fresh CAD document (replay does not reset it). */
   ctx: ToolContext;
   onEvent?: (e: ReplayEvent) => void;
-}
-
-interface PartsHealthReply {
-  parts: GeometryHealth[];
-  parameters?: Record<string, { value: number; unit: string }>;
+  /** Skip per-step validity checks, check the delivered parts once (see replayDesign). Default true. */
+  fast?: boolean;
 }
 
 /**
@@ -91,41 +91,67 @@ export function describeFailure(f: ReplayFailure): string {
 /**
  * Run every step in order, stopping at the first failure. Throws only what the registry throws
  * (a fatal CadError when FreeCAD is gone, or an abort); everything else is in the result.
+ *
+ * Fast path (default): steps run without the per-step validity check (isValid() is O(shape),
+ * so per-step checks make a build O(n²)); volume and bbox are still reported, and validity is
+ * checked once on the delivered parts. When a step fails or a delivered part is invalid, the
+ * document is reset and the record replayed again with per-step checks, so the failure names
+ * the same step with the same message as a checked replay would.
  */
 export async function replayDesign(opts: ReplayOptions): Promise<ReplayResult> {
+  const fast = opts.fast ?? true;
+  if (!fast) return replayOnce(opts, false);
+  const first = await replayOnce(opts, true);
+  if (first.ok && first.parts.every((p) => p.valid)) return first;
+  opts.onEvent?.({
+    type: "replay-recheck",
+    reason: first.failure ? describeFailure(first.failure) : "a delivered part is not a valid solid",
+  });
+  await opts.ctx.cad.reset();
+  return replayOnce(opts, false);
+}
+
+async function replayOnce(opts: ReplayOptions, fast: boolean): Promise<ReplayResult> {
   const { record, registry, ctx } = opts;
+  const call = ctx.signal ? { signal: ctx.signal } : {};
   const emit = opts.onEvent ?? (() => undefined);
-  emit({ type: "replay-start", steps: record.steps.length });
+  emit({ type: "replay-start", steps: record.steps.length, ...(fast ? { fast } : {}) });
   const warnings: string[] = [];
   let failure: ReplayFailure | null = null;
   let stepsRun = 0;
-  for (const [index, step] of record.steps.entries()) {
-    const outcome = await registry.execute(step.tool, step.input, ctx);
-    stepsRun++;
-    emit({
-      type: "step",
-      index,
-      tool: step.tool,
-      input: step.input,
-      ok: outcome.ok,
-      ...(outcome.result ? { result: outcome.result } : {}),
-      ...(outcome.error ? { error: outcome.error } : {}),
-      ms: Math.round(outcome.ms * 10) / 10,
-    });
-    // Ctrl-C reaches the worker too and fails the running step: that is an interruption, not a bad step.
-    if (!outcome.ok && ctx.signal?.aborted) throw new CadError("aborted", "interrupted");
-    if (!outcome.ok) {
-      const err = outcome.error ?? { message: "failed", code: "tool_failed" };
-      failure = {
+  if (fast) await setValidityChecks(ctx.cad, false, call);
+  try {
+    for (const [index, step] of record.steps.entries()) {
+      if (step.refs) await expectRefs(ctx.cad, step.refs, call);
+      const outcome = await registry.execute(step.tool, step.input, ctx);
+      stepsRun++;
+      emit({
+        type: "step",
         index,
         tool: step.tool,
-        message: err.message,
-        code: err.code,
-        ...(err.hint ? { hint: err.hint } : {}),
-      };
-      break;
+        input: step.input,
+        ok: outcome.ok,
+        ...(outcome.result ? { result: outcome.result } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+        ms: Math.round(outcome.ms * 10) / 10,
+      });
+      // Ctrl-C reaches the worker too and fails the running step: that is an interruption, not a bad step.
+      if (!outcome.ok && ctx.signal?.aborted) throw new CadError("aborted", "interrupted");
+      if (!outcome.ok) {
+        const err = outcome.error ?? { message: "failed", code: "tool_failed" };
+        failure = {
+          index,
+          tool: step.tool,
+          message: err.message,
+          code: err.code,
+          ...(err.hint ? { hint: err.hint } : {}),
+        };
+        break;
+      }
+      for (const w of stringArray(outcome.result?.warnings)) warnings.push(`step ${index + 1} (${step.tool}): ${w}`);
     }
-    for (const w of stringArray(outcome.result?.warnings)) warnings.push(`step ${index + 1} (${step.tool}): ${w}`);
+  } finally {
+    if (fast) await setValidityChecks(ctx.cad, true, call);
   }
 
   let parts: GeometryHealth[] = [];
@@ -133,11 +159,7 @@ export async function replayDesign(opts: ReplayOptions): Promise<ReplayResult> {
   if (!failure) {
     const finalNames = record.final?.parts;
     try {
-      const reply = await ctx.cad.call<PartsHealthReply>(
-        "parts_health",
-        finalNames ? { names: finalNames } : {},
-        ctx.signal ? { signal: ctx.signal } : {},
-      );
+      const reply = await partsHealth(ctx.cad, finalNames, call);
       parts = reply.parts;
       parameters = simplifyParameters(reply.parameters ?? {});
     } catch (e) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GeometryHealth } from "../cad/protocol.js";
+import { partsHealth } from "../cad/ops.js";
 import { defineTool } from "./define.js";
 import { objectName } from "./schemas.js";
 
@@ -17,11 +17,7 @@ export const finishTool = defineTool({
   }),
   mutates: false,
   async execute(input, ctx) {
-    const r = await ctx.cad.call<{ parts: GeometryHealth[] }>(
-      "parts_health",
-      { names: input.parts },
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
+    const r = await partsHealth(ctx.cad, input.parts, ctx.signal ? { signal: ctx.signal } : {});
     return { result: { finished: true, parts: r.parts, summary: input.summary } };
   },
 });

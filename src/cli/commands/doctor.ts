@@ -33,7 +33,7 @@ export function formatDoctor(r: DoctorReport): string {
   );
   lines.push(
     r.freecad.path
-      ? `${mark(r.freecad.ok)} FreeCAD ${r.freecad.version ?? "(version unknown)"} at ${r.freecad.path} (from ${r.freecad.source ?? "?"})`
+      ? `${mark(r.freecad.ok)} FreeCAD ${r.freecad.version ?? "(version unknown)"} at ${r.freecad.path} (from ${r.freecad.source ?? "?"}; tested with ${r.freecad.tested.join(", ")})`
       : `${mark(false)} FreeCAD not found`,
   );
   lines.push(

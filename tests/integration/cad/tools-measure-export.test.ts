@@ -214,3 +214,28 @@ describe("bboxes stay exact after meshing", () => {
     expect(bbox.max).toEqual([210, 10, 5]);
   });
 });
+
+describe("one tessellation per part, relative to its size", () => {
+  it("STL export and the preview share the mesh: same triangles, same tolerance (0.0005 of the diagonal)", async () => {
+    await h.tool("create_cylinder", { name: "puck", radius: 10, height: 5, position: [300, 0, 0] });
+    const stl = await h.tool("export", { format: "stl", objects: ["puck"], filename: "puck.stl" });
+    const diag = Math.hypot(20, 20, 5);
+    expect(stl.tolerance).toBeCloseTo(0.0005 * diag, 6);
+    const tess = await h.cad.call<{ tolerance: number; objects: { faces: number[] }[] }>("tessellate", {
+      objects: ["puck"],
+    });
+    expect(tess.tolerance).toBe(stl.tolerance);
+    expect(tess.objects[0]?.faces.length).toBe(stl.triangles);
+  });
+
+  it("a cylinder of radius 1e7 mm exports with a tolerance that grows with it, well under the triangle cap", async () => {
+    await h.tool("create_cylinder", { name: "huge", radius: 1e7, height: 10, position: [0, 0, 500] });
+    const stl = await h.tool("export", { format: "stl", objects: ["huge"], filename: "huge.stl" });
+    // Above 10 m across, the chord is 1e-5 of the diagonal (≈ 283 mm here), not a fixed 0.1 mm.
+    expect(stl.tolerance).toBeCloseTo(1e-5 * Math.hypot(2e7, 2e7, 10), 0);
+    expect(stl.triangles as number).toBeLessThan(20_000);
+    const tess = await h.cad.call<{ objects: { faces: number[] }[] }>("tessellate", { objects: ["huge"] });
+    expect(tess.objects[0]?.faces.length).toBe(stl.triangles);
+    await h.tool("delete_object", { name: "huge" });
+  });
+});

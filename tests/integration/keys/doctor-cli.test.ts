@@ -46,6 +46,7 @@ describe("cadagent doctor", () => {
     expect(report.ok).toBe(true);
     expect(report.freecad).toMatchObject({ ok: true, path: freecadCmd(), source: "FREECAD_CMD" });
     expect(report.freecad.version).toMatch(/^\d+\.\d+/);
+    expect(report.freecad.tested).toEqual(["0.20.2", "1.0.0"]);
     expect(report.worker.ok).toBe(true);
     expect(report.worker.startMs).toBeGreaterThan(0);
     expect(report.worker.pingMs).toBeGreaterThanOrEqual(0);

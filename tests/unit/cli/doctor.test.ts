@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runDoctor } from "../../../src/cli/doctor.js";
+import { freecadVersionWarning, runDoctor, TESTED_FREECAD } from "../../../src/cli/doctor.js";
 import { memoryKeychain } from "../../helpers/memory-keychain.js";
 
 /** Doctor's logic without FreeCAD (FREECAD_CMD points at nothing); the real run is in tests/integration/keys/doctor-cli.test.ts. */
@@ -72,5 +72,13 @@ describe("runDoctor", () => {
     const r = await runDoctor({ env, cwd: root, keychain: memoryKeychain() });
     expect(r.apiKeysFile.status).toBe("refused");
     expect(r.problems.some((p) => p.includes("chmod 600"))).toBe(true);
+  });
+});
+
+describe("FreeCAD version lines", () => {
+  it("warns below 0.20 and names the tested versions", () => {
+    expect(TESTED_FREECAD).toEqual(["0.20.2", "1.0.0"]);
+    expect(freecadVersionWarning("0.19.4")).toMatch(/0\.19\.4 is older than 0\.20.*0\.20\.2 and 1\.0\.0/);
+    for (const v of ["0.20.2", "0.21.2", "1.0.0", "1.1.0", undefined]) expect(freecadVersionWarning(v)).toBeUndefined();
   });
 });

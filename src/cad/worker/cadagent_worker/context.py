@@ -6,7 +6,7 @@ import FreeCAD
 
 from .registry import OpError
 from . import params as params_mod
-from .health import health
+from .health import health, validity_checks
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 RESERVED = {"Params"}
@@ -170,7 +170,8 @@ class Context:
                 hint="check the dimensions: a radius may be too large for the edges, or inputs may not overlap",
                 code="recompute_failed",
             )
-        if not shape.isValid():
+        checked = validity_checks()
+        if checked and not shape.isValid():
             try:
                 shape.check(True)
                 detail = "shape is invalid"
@@ -184,7 +185,7 @@ class Context:
         for c in consumed:
             c.Visibility = False
         # Checked valid above: health() need not ask OCCT again.
-        h = health(obj, valid=True)
+        h = health(obj, valid=True if checked else None)
         if warnings:
             h["warnings"].extend(warnings)
         return h

@@ -1,5 +1,43 @@
 """Geometry health reported after every mutating op."""
 
+# Replay fast path (`checks` op): while a record replays, steps skip the per-step isValid()
+# (O(shape), so O(n²) over a build) and report "valid": null; the replay checks the delivered
+# parts once at the end, and re-runs with checks on to name the step when that check fails.
+_checks = {"valid": True}
+
+
+def set_validity_checks(on):
+    _checks["valid"] = bool(on)
+
+
+def validity_checks():
+    return _checks["valid"]
+
+
+# Volume is a numerical integration over the faces (~20 ms on a plate with a few dozen holes),
+# and an op asks for the same shape's volume several times (empty result? material removed?
+# health), and the next op for its input's again. Entries hold the shape, so its memory cannot
+# be reused by another shape that would then hash the same.
+_VOLUMES = {}
+_VOLUME_CACHE = 64
+
+
+def volume_of(shape):
+    key = shape.hashCode()
+    hit = _VOLUMES.get(key)
+    if hit is not None and hit[0].isEqual(shape):
+        return hit[1]
+    v = shape.Volume
+    if len(_VOLUMES) >= _VOLUME_CACHE:
+        _VOLUMES.pop(next(iter(_VOLUMES)))
+    _VOLUMES[key] = (shape, v)
+    return v
+
+
+def _loose_bbox(shape):
+    b = shape.BoundBox
+    return {"min": [r(b.XMin), r(b.YMin), r(b.ZMin)], "max": [r(b.XMax), r(b.YMax), r(b.ZMax)]}
+
 
 def bbox_of(shape):
     # BoundBox is loose on curved faces (a torus R10 r2 reports ±12.99 instead of ±12), which
@@ -30,13 +68,16 @@ def health(obj, valid=None):
     is_sketch = obj.TypeId.startswith("Sketcher::")
     if solids == 0 and not is_sketch:
         warnings.append(f"'{obj.Name}' has no solid (it is a {shape.ShapeType.lower()})")
+    checked = _checks["valid"]
+    # Replay fast path: a step's figures only go to the transcript, so the tight bbox (a deep copy
+    # of the shape) and the area give way to BoundBox and null; the delivered parts get both.
     return {
         "name": obj.Name,
         "type": obj.TypeId,
-        "volume": r(shape.Volume) if solids else 0.0,
-        "area": r(shape.Area),
-        "bbox": bbox_of(shape),
-        "valid": bool(shape.isValid()) if valid is None else valid,
+        "volume": r(volume_of(shape)) if solids else 0.0,
+        "area": r(shape.Area) if checked else None,
+        "bbox": bbox_of(shape) if checked else _loose_bbox(shape),
+        "valid": valid if valid is not None else (bool(shape.isValid()) if checked else None),
         "solids": solids,
         "faces": len(shape.Faces),
         "edges": len(shape.Edges),

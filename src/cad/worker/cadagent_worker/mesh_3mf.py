@@ -1,11 +1,13 @@
 """3MF writer: one mesh object per part, millimetres, in the 3MF core package layout
 ([Content_Types].xml, _rels/.rels, 3D/3dmodel.model). Not an `ops_*` module: export uses it.
 
-`triangles(shape)` is the one place the triangles come from, so a shared tessellation can later
-replace it without touching the writer."""
+The triangles come from the shared tessellation (tessellation.py): one mesh per part, reused by
+the STL export and the preview, at the part-relative chord tolerance documented there."""
 
 import zipfile
 from xml.sax.saxutils import escape
+
+from .tessellation import part_mesh
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -23,23 +25,22 @@ RELS = (
 )
 
 
-def triangles(shape):
-    """(points, triangles) with the same chord tolerance as the STL export (~0.05 mm / 100 mm)."""
-    diag = shape.BoundBox.DiagonalLength
-    pts, tris = shape.tessellate(min(0.1, max(0.001, diag * 0.0005)))
-    return pts, tris
+def triangles(obj):
+    """(points, triangles) of one part's shared mesh."""
+    mesh, _tol = part_mesh(obj)
+    return mesh.Topology
 
 
 def write_3mf(parts, path):
-    """`parts`: [(name, shape)]. Returns the total triangle count."""
+    """`parts`: [(name, document object)]. Returns the total triangle count."""
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         '<model unit="millimeter" xml:lang="en-US" '
         'xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">\n<resources>\n',
     ]
     total = 0
-    for i, (name, shape) in enumerate(parts, start=1):
-        pts, tris = triangles(shape)
+    for i, (name, obj) in enumerate(parts, start=1):
+        pts, tris = triangles(obj)
         total += len(tris)
         out.append(f'<object id="{i}" type="model" name="{escape(name, {chr(34): "&quot;"})}"><mesh><vertices>\n')
         out.extend(f'<vertex x="{p.x:.6g}" y="{p.y:.6g}" z="{p.z:.6g}"/>\n' for p in pts)

@@ -1,14 +1,19 @@
 """Booleans as parametric Part features: Part::Cut (several tools are fused first by a hidden
-helper), Part::MultiFuse, Part::MultiCommon. Volumes are compared before and after because
-OCCT happily returns an unchanged or empty result for inputs that do not overlap."""
+helper), Part::MultiFuse, Part::Common (several tools chain hidden two-input commons).
+Volumes are compared before and after because OCCT happily returns an unchanged or empty
+result for inputs that do not overlap.
 
+Part::MultiCommon is not used: FreeCAD 1.0 computes base ∩ (t1 ∪ t2) for base + 2 tools
+(FreeCAD issue #17689), 0.20 base ∩ t1 ∩ t2; chained Part::Common means the same on both."""
+
+from .health import volume_of
 from .registry import op, OpError
 from .oputil import add_helper, hidden_input_warnings, require_solid, same_volume
 
 TYPES = {
     "union": ("Part::MultiFuse", "Union"),
     "cut": ("Part::Cut", "Cut"),
-    "intersect": ("Part::MultiCommon", "Common"),
+    "intersect": ("Part::Common", "Common"),
 }
 
 
@@ -60,6 +65,16 @@ def boolean(ctx, args):
         obj = ctx.add(type_id, name, prefix)
         obj.Base = base
         obj.Tool = tool
+    elif kind == "intersect":
+        first = base
+        for i, t in enumerate(tools[:-1], start=1):
+            step = add_helper(ctx, "Part::Common", name, f"common{i}")
+            step.Base, step.Tool = first, t
+            _set_refine(step)
+            first = step
+        obj = ctx.add(type_id, name, prefix)
+        obj.Base = first
+        obj.Tool = tools[-1]
     else:
         obj = ctx.add(type_id, name, prefix)
         obj.Shapes = [base] + tools
@@ -83,11 +98,11 @@ def boolean(ctx, args):
 
 def _empty(obj):
     s = obj.Shape
-    return s.isNull() or len(s.Solids) == 0 or s.Volume < 1e-9
+    return s.isNull() or len(s.Solids) == 0 or volume_of(s) < 1e-9
 
 
 def _volume_warnings(kind, base, tools, obj):
-    before, after = base.Shape.Volume, obj.Shape.Volume
+    before, after = volume_of(base.Shape), volume_of(obj.Shape)
     out = []
     if kind == "cut":
         if same_volume(before, after):

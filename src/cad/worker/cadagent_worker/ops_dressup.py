@@ -10,6 +10,7 @@ import math
 
 from .registry import op, OpError
 from .oputil import hidden_input_warnings, positive, require_solid, same_volume
+from .refs import rematch, signatures
 from .selectors import select
 
 CONVEX, CONCAVE, UNKNOWN = 1, -1, 0
@@ -100,9 +101,11 @@ def _edge_feature(ctx, args, type_id, prefix, size_key, word, second=None):
     if args.get(size_key) is None:
         raise OpError(f"{size_key} is required", hint=f"the {word} in mm", code="bad_argument")
     size = positive(ctx, args[size_key], size_key)
-    edges = select(base.Shape, "edges", args.get("edges"), owner=base.Name)
+    chosen, moved = rematch(base.Shape, "edges", args.get("edges"))
+    edges = select(base.Shape, "edges", chosen, owner=base.Name)
     convex = [edge_convexity(base.Shape, e) for _, e in edges]
-    warnings = hidden_input_warnings([base])
+    warnings = hidden_input_warnings([base]) + moved
+    refs = signatures(base.Shape, "edges", chosen)
     before = base.Shape.Volume
     obj = ctx.add(type_id, args.get("name"), prefix)
     obj.Base = base
@@ -118,6 +121,8 @@ def _edge_feature(ctx, args, type_id, prefix, size_key, word, second=None):
         raise
     h["warnings"].extend(_sign_warning(prefix.lower(), before, obj.Shape.Volume, convex))
     h["selected"] = [n for n, _ in edges]
+    if refs:
+        h["refs"] = refs
     return h
 
 
@@ -158,14 +163,16 @@ def shell(ctx, args):
     if args.get("thickness") is None:
         raise OpError("thickness is required", hint="wall thickness in mm", code="bad_argument")
     t = positive(ctx, args["thickness"], "thickness")
-    faces = select(base.Shape, "faces", args.get("open_faces"), owner=base.Name)
+    chosen, moved = rematch(base.Shape, "faces", args.get("open_faces"))
+    faces = select(base.Shape, "faces", chosen, owner=base.Name)
+    refs = signatures(base.Shape, "faces", chosen)
     if len(faces) == len(base.Shape.Faces):
         raise OpError(
             "open_faces selects every face; nothing would be left",
             hint='select only the faces to remove, e.g. ">Z"',
             code="bad_argument",
         )
-    warnings = hidden_input_warnings([base])
+    warnings = hidden_input_warnings([base]) + moved
     before = base.Shape.Volume
     obj = ctx.add("Part::Thickness", args.get("name"), "Shell")
     obj.Faces = (base, [n for n, _ in faces])
@@ -186,8 +193,15 @@ def shell(ctx, args):
         raise
     after = obj.Shape.Volume
     if after >= before or same_volume(before, after):
-        h["warnings"].append(
-            f"shell did not remove material (volume {before:.6g} -> {after:.6g}); the result is suspect"
+        # FreeCAD 1.0 returns the solid unchanged for walls too thick to offset, where 0.20
+        # failed: either way no shell was made, so both versions fail here (rolled back).
+        b = base.Shape.BoundBox
+        raise OpError(
+            f"shell removed no material from '{base.Name}' (volume {before:.6g} -> {after:.6g})",
+            hint=f"thickness {t:g} mm is probably too thick for '{base.Name}' (size {b.XLength:.4g} x {b.YLength:.4g} x {b.ZLength:.4g}); reduce it",
+            code="recompute_failed",
         )
     h["removed_faces"] = [n for n, _ in faces]
+    if refs:
+        h["refs"] = refs
     return h

@@ -10,6 +10,7 @@ import FreeCAD
 from .registry import op, OpError
 from .oputil import shape_of
 from .confined_write import ConfinedWrite
+from .tessellation import parts_mesh
 
 EXTENSIONS = {
     "step": (".step", ".stp"),
@@ -54,15 +55,6 @@ def _target(args):
             code="bad_path",
         )
     return root, folder, os.path.basename(path)
-
-
-def _mesh(shape):
-    import MeshPart
-
-    diag = shape.BoundBox.DiagonalLength
-    # About 0.05 mm on a 100 mm part: below printer resolution, yet small files.
-    linear = min(0.1, max(0.001, diag * 0.0005))
-    return MeshPart.meshFromShape(Shape=shape, LinearDeflection=linear, AngularDeflection=0.2, Relative=False)
 
 
 def _projection(shape, view):
@@ -110,9 +102,11 @@ def _write(ctx, fmt, objs, tmp, view):
     elif fmt == "brep":
         shape_of(objs).exportBrep(tmp)
     elif fmt in ("stl", "obj"):
-        mesh = _mesh(shape_of(objs))
+        # The parts' shared tessellation (tessellation.py): the preview reuses it.
+        mesh, tol = parts_mesh(objs)
         mesh.write(tmp)
         extra["triangles"] = mesh.CountFacets
+        extra["tolerance"] = round(tol, 6)
     elif fmt == "fcstd":
         ctx.doc.saveCopy(tmp)
     elif fmt == "dxf":
@@ -127,7 +121,7 @@ def _write(ctx, fmt, objs, tmp, view):
     elif fmt == "3mf":
         from .mesh_3mf import write_3mf
 
-        extra["triangles"] = write_3mf([(o.Name, o.Shape) for o in objs], tmp)
+        extra["triangles"] = write_3mf([(o.Name, o) for o in objs], tmp)
     return extra
 
 

@@ -11,15 +11,12 @@ from collections import OrderedDict
 
 from .registry import op, OpError
 from .health import bbox_of, r
+from .tessellation import ANGULAR, MAX_TRIANGLES, mesh_shape, part_mesh
 
-# Chordal deflection as a fraction of the bbox diagonal: 0.1 mm on a 100 mm part, far below a
-# pixel at preview sizes, while keeping the JSON in the tens to hundreds of kB.
-RELATIVE_TOLERANCE = 0.001
-# Angular deflection (rad): 16 segments per full circle. With smooth shading and the true
-# circular edges drawn on top, holes read as round; finer settings cost ~12 µs per triangle
-# in meshFromShape (a torus went from 22 to 61 ms at 0.25) for no visible gain.
-ANGULAR_DEFLECTION = 0.4
-MAX_TRIANGLES = 400_000
+# By default each object's mesh is the shared tessellation (tessellation.py) that STL and 3MF
+# export also use, so a build meshes each part once; an explicit `tolerance` meshes anew.
+# Edges are sampled at the same angular deflection so they follow the triangles' borders.
+ANGULAR_DEFLECTION = ANGULAR
 # Meshes of unchanged objects are reused: a model asking for several views of the same design
 # should not pay for meshing each time. Entries hold the shape itself, so its memory cannot be
 # reused by a new shape that would then compare equal.
@@ -43,15 +40,8 @@ def _quantum(diag):
     return max(0, min(9, -int(math.floor(math.log10(max(diag, 1e-9) * 1e-5)))))
 
 
-def _mesh(shape, tol, nd):
-    """(flat vertex list, flat triangle list, per-triangle face index) for one shape."""
-    import MeshPart
-
-    # Mesh a copy: BRepMesh stores triangles on the shape, and optimalBoundingBox then measures
-    # the mesh instead of the exact geometry, so every later bbox in measure/health would shift.
-    mesh = MeshPart.meshFromShape(
-        Shape=shape.copy(), LinearDeflection=tol, AngularDeflection=ANGULAR_DEFLECTION, Relative=False, Segments=True
-    )
+def _flatten(mesh, nd):
+    """(flat vertex list, flat triangle list, per-triangle face index) of a segmented mesh."""
     points, facets = mesh.Topology
     # One segment per B-rep face, in face order (Segments=True).
     face_of = [0] * len(facets)
@@ -64,13 +54,19 @@ def _mesh(shape, tol, nd):
 
 
 def _object_mesh(obj, shape, tol, nd):
-    """The render payload for one object, from the cache when its shape has not changed."""
+    """The render payload for one object (`tol` None: the shared tessellation), from the cache
+    when its shape has not changed."""
     key = (obj.Name, tol, nd)
     hit = _cache.get(key)
     if hit is not None and hit[0].isEqual(shape):
         _cache.move_to_end(key)
-        return hit[1]
-    vertices, triangles, face_of = _mesh(shape, tol, nd) if shape.Faces else ([], [], [])
+        return hit[1], hit[2]
+    if not shape.Faces:
+        vertices, triangles, face_of = [], [], []
+        tol = tol or 1e-3
+    else:
+        mesh, tol = part_mesh(obj) if tol is None else mesh_shape(shape, tol)
+        vertices, triangles, face_of = _flatten(mesh, nd)
     # Closed: every shell of a solid is watertight, so the renderer may skip back faces.
     closed = bool(shape.Solids) and all(sh.isClosed() for sh in shape.Shells)
     payload = {
@@ -81,10 +77,10 @@ def _object_mesh(obj, shape, tol, nd):
         "faces": face_of,
         "edges": _edges(shape, tol, nd),
     }
-    _cache[key] = (shape, payload)
+    _cache[key] = (shape, payload, tol)
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
-    return payload
+    return payload, tol
 
 
 def _edges(shape, tol, nd):
@@ -124,15 +120,15 @@ def tessellate(ctx, args):
     shapes = [o.Shape for o in objs]
     box, diag = _bbox(shapes)
     tol = args.get("tolerance")
-    if tol is None:
-        tol = max(diag, 1e-6) * RELATIVE_TOLERANCE
-    elif not isinstance(tol, (int, float)) or tol <= 0:
+    if tol is not None and (not isinstance(tol, (int, float)) or tol <= 0):
         raise OpError(f"tolerance must be a positive number of mm, got {tol!r}", code="bad_argument")
     nd = _quantum(diag)
     out = []
     total = 0
+    used = 0.0
     for o, s in zip(objs, shapes):
-        payload = _object_mesh(o, s, tol, nd)
+        payload, t = _object_mesh(o, s, tol, nd)
+        used = max(used, t)
         total += len(payload["faces"])
         if total > MAX_TRIANGLES:
             raise OpError(
@@ -142,7 +138,7 @@ def tessellate(ctx, args):
             )
         out.append(payload)
     return {
-        "tolerance": r(tol),
+        "tolerance": r(used),
         "bbox": box,
         "objects": out,
     }

@@ -1,0 +1,48 @@
+import type { CadClient, CallOptions } from "./client.js";
+import type { GeometryHealth } from "./protocol.js";
+
+/**
+ * Typed calls for the worker ops that are not tools (the tools call theirs through the
+ * registry): one place that spells each op name and its reply shape.
+ */
+
+/** A parameter as the worker holds it (Params spreadsheet). */
+export interface WorkerParameter {
+  value: number;
+  unit: string;
+  expression?: string;
+  description?: string;
+}
+
+export interface PartsHealth {
+  parts: GeometryHealth[];
+  parameters?: Record<string, WorkerParameter>;
+}
+
+/** Health of the named parts, or of every visible part when `names` is omitted; also the parameters. */
+export function partsHealth(cad: CadClient, names?: readonly string[], opts: CallOptions = {}): Promise<PartsHealth> {
+  return cad.call<PartsHealth>("parts_health", names ? { names: [...names] } : {}, opts);
+}
+
+/**
+ * Per-step validity checks on or off (on by default). Off is the replay fast path: steps report
+ * `valid: null` and the replay checks the delivered parts once instead (record/replay.ts).
+ */
+export async function setValidityChecks(cad: CadClient, on: boolean, opts: CallOptions = {}): Promise<void> {
+  await cad.call("validity_checks", { on }, opts);
+}
+
+/** A sub-element's recorded geometry (worker refs.py): type, centre, length or area, radius. */
+export type SubElementSignature = Record<string, unknown>;
+
+/**
+ * The recorded signatures of the explicit sub-element names the next fillet, chamfer or shell
+ * uses, so the worker can re-match names another FreeCAD version numbers differently.
+ */
+export async function expectRefs(
+  cad: CadClient,
+  refs: Record<string, SubElementSignature>,
+  opts: CallOptions = {},
+): Promise<void> {
+  await cad.call("expect_refs", { refs }, opts);
+}
