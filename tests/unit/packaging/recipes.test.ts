@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
@@ -162,6 +164,34 @@ describe("the container recipe", () => {
     for (const s of sources) {
       expect(existsSync(path.join(repoRoot, s)), s).toBe(true);
       expect(ignored, s).not.toContain(s.replace(/\/$/, ""));
+    }
+  });
+});
+
+describe("the image's entrypoint, written by the Dockerfile's own RUN line", () => {
+  it("passes arguments to cadagent, and runs a shell or an absolute path as is", () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "cadagent-entrypoint-"));
+    try {
+      const line = read("Dockerfile")
+        .replace(/\\\n/g, " ")
+        .split("\n")
+        .find((l) => l.startsWith("RUN printf") && l.includes("cadagent-entrypoint"));
+      expect(line).toBeDefined();
+      const script = path.join(tmp, "cadagent-entrypoint");
+      const run = (line ?? "").slice("RUN ".length).replaceAll("/usr/local/bin/cadagent-entrypoint", script);
+      execFileSync("sh", ["-c", run]);
+      writeFileSync(path.join(tmp, "cadagent"), '#!/bin/sh\necho "cadagent:$*"\n');
+      chmodSync(path.join(tmp, "cadagent"), 0o755);
+      const env = { PATH: `${tmp}:/usr/bin:/bin`, AWS_BATCH_JOB_ARRAY_INDEX: "3" };
+      const entry = (...args: string[]): string => execFileSync(script, args, { env, encoding: "utf8" }).trim();
+      expect(entry("build", "/work/part.cad.json", "-o", "/work/out")).toBe(
+        "cadagent:build /work/part.cad.json -o /work/out",
+      );
+      expect(entry("a plate with four holes")).toBe("cadagent:a plate with four holes");
+      expect(entry("sh", "-c", "echo shard-$AWS_BATCH_JOB_ARRAY_INDEX")).toBe("shard-3");
+      expect(entry("/bin/echo", "direct")).toBe("direct");
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 });
