@@ -8,6 +8,8 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,
+    // The worker registers its test-only ops (sleep, crash) only under this flag.
+    env: { CADAGENT_TEST_OPS: "1" },
     hookTimeout: 60_000,
     reporters: ["default", ["json", { outputFile: ".vitest-report.json" }]],
   },

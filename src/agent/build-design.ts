@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { CadClient } from "../cad/client.js";
 import { CadError } from "../cad/protocol.js";
@@ -64,6 +64,9 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   };
 
+  // A folder built into before keeps nothing of that build: models beside a failed report would
+  // pass for this build's output.
+  await removeStaleOutputs(outDir);
   // The record goes first so even an interrupted build leaves what it was building.
   await writeDesignRecord(outDir, o.record);
   emit({ type: "build-start", source: o.source ?? null, outDir, formats: o.formats });
@@ -155,6 +158,16 @@ function interruption(
   if (e instanceof CadError && e.fatal)
     return { status: "error", exitCode: 4, error: `FreeCAD unavailable: ${e.message}` };
   throw e;
+}
+
+/** What a previous build wrote: report, transcript, models and previews (never other files). */
+const STALE = /^(report\.json|transcript\.jsonl|model\.[A-Za-z0-9]+|preview[\w-]*\.png|views\.png)$/;
+
+async function removeStaleOutputs(outDir: string): Promise<void> {
+  for (const entry of await readdir(outDir, { withFileTypes: true })) {
+    // unlink never follows a symlink: a link named model.step is removed, not its target.
+    if (!entry.isDirectory() && STALE.test(entry.name)) await rm(path.join(outDir, entry.name), { force: true });
+  }
 }
 
 function declaredParameters(record: DesignRecord): RunReport["parameters"] {

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { CadClient } from "../cad/client.js";
 import { CadError } from "../cad/protocol.js";
@@ -104,7 +104,57 @@ export function checkJobDirs(outDir: string, jobs: readonly BatchJob[]): void {
         );
     }
   }
+  for (const [dir, job] of owner) {
+    const problem = jobDirProblem(root, dir);
+    if (problem) problems.push(`${job.where}: job '${job.id}': ${problem}`);
+  }
   if (problems.length) throw new JobFileError(problems.slice(0, 20).join("\n"));
+}
+
+/** Files cadagent itself writes into a job folder (a run killed before its report leaves some of these). */
+const OWN_FILES =
+  /^(design\.cad\.json|transcript\.jsonl|report\.json|model\.[A-Za-z0-9]+|preview[\w-]*\.png|views|\..*\.tmp)$/;
+
+/** A report.json that reads as one cadagent wrote (RunReport's own fields), not any JSON file of that name. */
+function isCadagentReport(file: string): boolean {
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8")) as Partial<RunReport> | null;
+    return (
+      typeof r === "object" &&
+      r !== null &&
+      typeof r.status === "string" &&
+      typeof r.exitCode === "number" &&
+      typeof r.timing === "object" &&
+      Array.isArray(r.parts) &&
+      typeof r.files === "object"
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the batch may not use (and later empty) a job's folder, or null. The batch deletes a
+ * job's folder before running it, so it must be one cadagent made: reached without passing a
+ * symlink (a job `out` of `link/victim` would delete outside the batch folder), and either
+ * missing, empty, holding a cadagent report.json, or holding only files cadagent writes.
+ */
+export function jobDirProblem(root: string, dir: string): string | null {
+  const rel = path.relative(root, dir);
+  let at = root;
+  for (const part of rel.split(path.sep)) {
+    at = path.join(at, part);
+    const st = lstatSync(at, { throwIfNoEntry: false });
+    if (!st) return null;
+    if (st.isSymbolicLink())
+      return `'${path.relative(root, at)}' is a symlink; the batch never writes or deletes through one`;
+    if (!st.isDirectory()) return `'${path.relative(root, at)}' exists and is not a folder`;
+  }
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return null;
+  if (entries.includes(REPORT_FILE_NAME) && isCadagentReport(path.join(dir, REPORT_FILE_NAME))) return null;
+  if (entries.every((e) => OWN_FILES.test(e))) return null;
+  return `the folder ${dir} exists and was not written by cadagent (no cadagent report.json); move it away or choose another out`;
 }
 
 /**
@@ -225,6 +275,13 @@ export class BatchRun {
   private async runOne(job: BatchJob): Promise<JobSummary> {
     const o = this.o;
     const dir = jobDir(o.outDir, job);
+    // Checked again right before deleting: the folder may have changed since the batch started.
+    const problem = jobDirProblem(path.resolve(o.outDir), dir);
+    if (problem) {
+      const s = jobSummary(job.id, job.kind, this.rel(job), errorReport(job, new Error(problem), 0));
+      o.onEvent({ type: "job-done", job: s });
+      return s;
+    }
     // Leftovers of a killed run must never be mistaken for output (or be resumed as complete).
     rmSync(dir, { recursive: true, force: true });
     o.onEvent({ type: "job-start", id: job.id, kind: job.kind, dir });

@@ -14,8 +14,11 @@ export interface JournalEntry {
 export interface CadClientOptions extends WorkerProcessOptions {
   /** Default per-call timeout (ms). */
   defaultTimeoutMs?: number;
-  /** Restarts allowed over the client's life before the backend counts as unrecoverable. */
+  /** Restarts allowed within `restartWindowMs` before the backend counts as unrecoverable. */
   maxRestarts?: number;
+  /** How far back restarts count against `maxRestarts` (default 10 minutes): a long session
+   * with an occasional crash is fine, a worker that dies on every call is not. */
+  restartWindowMs?: number;
   /** Told about restarts so the agent can emit an event. */
   onRestart?: (reason: string, replayed: number) => void;
 }
@@ -30,6 +33,9 @@ export class CadClient {
   private readonly journal: JournalEntry[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private restarts = 0;
+  private readonly recentRestarts: number[] = [];
+  /** Set when a replay failed: the document no longer matches the journal, so no call may go on. */
+  private broken: CadError | undefined;
   /** Total milliseconds spent in calls, as measured on the Node side. */
   cadMs = 0;
 
@@ -39,20 +45,36 @@ export class CadClient {
   start(): Promise<WorkerProcess> {
     if (this.worker?.alive) return Promise.resolve(this.worker);
     if (!this.starting) {
-      const w = new WorkerProcess(this.opts);
-      this.starting = w.start().then(
-        () => {
+      this.starting = this.startWorker().then(
+        (w) => {
           this.worker = w;
           this.starting = undefined;
           return w;
         },
         (e: unknown) => {
           this.starting = undefined;
-          throw e instanceof CadError ? e : new CadError("unavailable", String(e));
+          throw e instanceof CadError && e.code === "unavailable"
+            ? e
+            : new CadError("unavailable", e instanceof Error ? e.message : String(e));
         },
       );
     }
     return this.starting;
+  }
+
+  /** A worker that dies while starting (a transient crash, memory pressure) gets one more try;
+   * a program that cannot be run at all (`unavailable`) does not. */
+  private async startWorker(): Promise<WorkerProcess> {
+    for (let attempt = 1; ; attempt++) {
+      const w = new WorkerProcess(this.opts);
+      try {
+        await w.start();
+        return w;
+      } catch (e) {
+        await w.stop(200).catch(() => undefined);
+        if (attempt >= 2 || !(e instanceof CadError) || e.code !== "crashed") throw e;
+      }
+    }
   }
 
   get freecadVersion(): string {
@@ -91,6 +113,9 @@ export class CadClient {
     args: Record<string, unknown>,
     options: CallOptions,
   ): Promise<Record<string, unknown>> {
+    // Cancelled while queued: the worker never saw this call, so there is nothing to interrupt.
+    if (options.signal?.aborted) throw new CadError("aborted", `'${op}' was cancelled before it started`);
+    if (this.broken) throw this.broken;
     const timeoutMs = options.timeoutMs ?? this.opts.defaultTimeoutMs ?? 60_000;
     let worker = await this.ensureWorker();
     const started = performance.now();
@@ -99,7 +124,7 @@ export class CadClient {
       reply = await worker.request(op, args, timeoutMs, options.signal);
     } catch (e) {
       const err = e instanceof CadError ? e : new CadError("crashed", String(e));
-      if (err.code === "timeout" || err.code === "aborted") {
+      if (err.code === "timeout" || err.code === "aborted" || err.code === "bad_reply") {
         await this.recover(`${op} ${err.code}`);
         throw new CadError(
           err.code,
@@ -135,19 +160,48 @@ export class CadClient {
     return this.start();
   }
 
-  /** Restart the worker and replay the journal so the document is as it was. */
+  /**
+   * Restart the worker and replay the journal so the document is as it was. A replay that
+   * fails leaves a document that does not match the journal: the client is then broken for
+   * good, and this and every later call fail with the reason rather than build on it.
+   */
   private async recover(reason: string): Promise<void> {
+    if (this.broken) throw this.broken;
     this.restarts++;
-    if (this.restarts > (this.opts.maxRestarts ?? 5)) {
-      throw new CadError("unavailable", `FreeCAD worker restarted ${this.restarts - 1} times; giving up (${reason})`);
+    const now = performance.now();
+    const windowMs = this.opts.restartWindowMs ?? 600_000;
+    this.recentRestarts.push(now);
+    while (this.recentRestarts.length > 0 && (this.recentRestarts[0] ?? now) < now - windowMs)
+      this.recentRestarts.shift();
+    const max = this.opts.maxRestarts ?? 5;
+    if (this.recentRestarts.length > max) {
+      throw new CadError(
+        "unavailable",
+        `FreeCAD worker restarted ${this.recentRestarts.length - 1} times in ${Math.round(windowMs / 1000)} s; giving up (${reason})`,
+      );
     }
     this.worker?.kill();
     await this.worker?.stop(500);
     this.worker = undefined;
     const w = await this.start();
-    for (const entry of this.journal) {
-      const r = await w.request(entry.op, entry.args, this.opts.defaultTimeoutMs ?? 60_000);
-      if (!r.ok) throw new CadError("unavailable", `replay of '${entry.op}' failed after restart: ${r.error.message}`);
+    for (const [i, entry] of this.journal.entries()) {
+      let r: WorkerReply;
+      try {
+        r = await w.request(entry.op, entry.args, this.opts.defaultTimeoutMs ?? 60_000);
+      } catch (e) {
+        r = { id: null, ok: false, error: { message: e instanceof Error ? e.message : String(e) }, ms: 0 };
+      }
+      if (!r.ok) {
+        this.broken = new CadError(
+          "unavailable",
+          `the design could not be rebuilt after a FreeCAD restart: replay of call ${i + 1} '${entry.op}' failed (${r.error.message})`,
+          "start a new session; the calls so far are in the design log",
+        );
+        w.kill();
+        await w.stop(500);
+        this.worker = undefined;
+        throw this.broken;
+      }
     }
     this.opts.onRestart?.(reason, this.journal.length);
   }

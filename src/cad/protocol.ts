@@ -1,4 +1,5 @@
 /** The FreeCAD worker wire protocol (JSON lines). See worker/cadagent_worker/main.py. */
+import type { ClientErrorCode, WorkerErrorCode } from "./error-codes.js";
 
 export interface WorkerRequest {
   id: number;
@@ -9,7 +10,7 @@ export interface WorkerRequest {
 export interface WorkerErrorBody {
   message: string;
   hint?: string | null;
-  code?: string;
+  code?: WorkerErrorCode;
 }
 
 export type WorkerReply =
@@ -38,16 +39,7 @@ export interface GeometryHealth {
 }
 
 /** Why a call failed on the worker side. */
-export type CadErrorCode =
-  | "op_error"
-  | "bad_request"
-  | "unknown_op"
-  | "interrupted"
-  | "timeout"
-  | "crashed"
-  | "unavailable"
-  | "aborted"
-  | (string & {});
+export type CadErrorCode = WorkerErrorCode | ClientErrorCode;
 
 /** An op failed: recoverable ones go back to the model as tool errors with `hint`. */
 export class CadError extends Error {

@@ -19,6 +19,8 @@ const PASS = [
   "TMP",
   "LD_LIBRARY_PATH",
   "PYTHONHOME",
+  // Registers the test-only ops (sleep, crash); set by the test harness (vitest.config.ts), never by cadagent.
+  "CADAGENT_TEST_OPS",
 ];
 
 export interface WorkerEnv {

@@ -117,7 +117,8 @@ export class WorkerProcess {
         clearTimeout(timer);
         this.exited = true;
         const why = `FreeCAD worker exited (${signal ?? `code ${code}`})`;
-        reject(new CadError("unavailable", `${why}\n${this.recentLog()}`));
+        // "crashed", not "unavailable": the program ran, so the client may try once more.
+        reject(new CadError("crashed", `${why} while starting\n${this.recentLog()}`));
         const p = this.pending;
         this.pending = undefined;
         p?.reject(new CadError("crashed", why));
@@ -134,7 +135,11 @@ export class WorkerProcess {
     try {
       reply = JSON.parse(line) as WorkerReply;
     } catch {
-      return; // not a protocol line; the worker never writes anything else on fd 3
+      // The worker writes only strict JSON on fd 3: anything else means the channel is broken,
+      // and waiting for a reply that cannot come would hang the call until its timeout.
+      this.pending = undefined;
+      p.reject(new CadError("bad_reply", `FreeCAD worker sent an unreadable reply: ${line.slice(0, 120)}`));
+      return;
     }
     if (reply.id !== p.id && reply.id !== null) return;
     this.pending = undefined;

@@ -1,5 +1,6 @@
 import type { AgentEvent, ToolFigures } from "../agent/events.js";
 import type { RunReport } from "../agent/report.js";
+import { Redactor } from "../util/redact.js";
 
 /**
  * Terminal output of a design run. Human progress (model text as it streams, one line per tool
@@ -33,15 +34,29 @@ export function figuresLine(f: ToolFigures): string {
 
 const seconds = (ms: number): string => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
 
-/** Human progress on stderr. Keeps track of whether streamed model text left a line open. */
-export function humanRenderer(write: Write): (e: AgentEvent) => void {
+/**
+ * Human progress on stderr. Keeps track of whether streamed model text left a line open.
+ * Streamed text goes through a sliding-window redactor: events are redacted one by one, and a
+ * key split over two text deltas would pass that unseen.
+ */
+export function humanRenderer(write: Write, redactor: Redactor = new Redactor()): (e: AgentEvent) => void {
   let midLine = false;
+  const stream = redactor.stream();
+  const flushText = (): void => {
+    const rest = stream.flush();
+    if (rest) {
+      write(rest);
+      midLine = !rest.endsWith("\n");
+    }
+  };
   const line = (s: string): void => {
+    flushText();
     if (midLine) write("\n");
     midLine = false;
     write(`${s}\n`);
   };
   return (e) => {
+    if (e.type !== "text-delta") flushText();
     switch (e.type) {
       case "run-start":
         line(
@@ -54,10 +69,14 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
       case "turn-start":
         line(`── turn ${e.turn}/${e.maxTurns}${e.final ? " (last)" : ""}`);
         break;
-      case "text-delta":
-        write(e.text);
-        midLine = !e.text.endsWith("\n");
+      case "text-delta": {
+        const safe = stream.push(e.text);
+        if (safe) {
+          write(safe);
+          midLine = !safe.endsWith("\n");
+        }
         break;
+      }
       case "retry":
         line(
           `  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${e.message} — retry ${e.attempt + 1}/${e.maxAttempts} in ${seconds(e.delayMs)}`,

@@ -35,6 +35,10 @@ export const CONFIG_ENV: Record<ConfigKey, string> = {
 
 const NUMERIC: ReadonlySet<ConfigKey> = new Set(["maxTurns", "budgetUsd", "timeoutSeconds"]);
 
+/** Keys that name an executable: never taken from a project-level config file. */
+const EXECUTABLE_KEYS: ReadonlySet<ConfigKey> = new Set(["freecadPath"]);
+const USER_CONFIG_HINT = "<CADAGENT_HOME>/config.json";
+
 export const DEFAULT_MAX_TURNS = 30;
 
 /** What config needs to know of a catalog entry. */
@@ -172,6 +176,14 @@ function readLayer(
       continue;
     }
     const k = key as ConfigKey;
+    if (source === "project" && EXECUTABLE_KEYS.has(k)) {
+      // A project folder may come from anyone (a cloned repository, a downloaded example):
+      // letting its config pick the program cadagent runs would run that program.
+      errors.push(
+        `${where(k)} names a program to run, which only your own config (${USER_CONFIG_HINT}) or the ${CONFIG_ENV[k]} environment variable may do; remove it from ${file}`,
+      );
+      continue;
+    }
     const r = checkKey(k, raw, { baseDir: path.dirname(file), env, providers });
     if (r.ok) setValue(values, k, r.value);
     else errors.push(`${where(k)} ${r.why}`);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { writeJsonAtomic } from "../util/atomic-write.js";
@@ -85,6 +85,30 @@ export interface ParseOptions {
   unavailableToolHint?: (tool: string) => string | undefined;
 }
 
+/** Bounds on what a record file may be: real records are kilobytes and about six levels deep. */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+export const MAX_RECORD_DEPTH = 64;
+
+/**
+ * The offset where `text` nests deeper than MAX_RECORD_DEPTH, or undefined. Counted before any
+ * parser recurses into it: 10,000 nested brackets would overflow the stack of a recursive one.
+ */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") {
+      if (++depth > MAX_RECORD_DEPTH) return i;
+    } else if (c === "}" || c === "]") depth--;
+  }
+  return undefined;
+}
+
 /**
  * Parse and validate a design record's text. Throws DesignRecordError naming `file`, the line
  * (from the JSON syntax error's offset or the zod issue's path) and the reason.
@@ -92,6 +116,13 @@ export interface ParseOptions {
 export function parseDesignRecord(text: string, file: string, opts: ParseOptions = {}): DesignRecord {
   // A BOM is invisible in editors and would otherwise be "unexpected character" at line 1.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const deep = tooDeep(body);
+  if (deep !== undefined)
+    throw new DesignRecordError(
+      file,
+      lineColumn(body, deep).line,
+      `nested deeper than ${MAX_RECORD_DEPTH} levels; a design record is a few levels deep`,
+    );
   const scan = scanJson(body);
   if (!scan.ok) {
     throw new DesignRecordError(
@@ -131,17 +162,7 @@ export function parseDesignRecord(text: string, file: string, opts: ParseOptions
  * runs Python while run_python is not among `tools` is refused with `allowPythonHint`.
  */
 export function readDesignRecord(file: string, tools: readonly string[], allowPythonHint: string): DesignRecord {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DesignRecordError(
-      file,
-      undefined,
-      `cannot read the design record (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`,
-    );
-  }
+  const text = readBounded(file);
   return parseDesignRecord(text, file, {
     tools,
     unavailableToolHint: (t) => (t === "run_python" ? allowPythonHint : undefined),
@@ -194,4 +215,40 @@ export function applyOverrides(record: DesignRecord, overrides: Record<string, n
     out.parameters[name] = { ...(declared ?? {}), value };
   }
   return out;
+}
+
+/**
+ * The file's text, refusing what no record is: a device or FIFO (`/dev/zero` never ends) or a
+ * file over MAX_RECORD_BYTES. Read through one descriptor, so what was checked is what is read.
+ */
+function readBounded(file: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DesignRecordError(
+      file,
+      undefined,
+      `cannot read the design record (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`,
+    );
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new DesignRecordError(file, undefined, "a design record must be a regular file");
+    if (st.size > MAX_RECORD_BYTES)
+      throw new DesignRecordError(
+        file,
+        undefined,
+        `the design record is ${st.size} bytes; the limit is ${MAX_RECORD_BYTES} (records are usually a few kB)`,
+      );
+    const buf = Buffer.alloc(Math.min(st.size, MAX_RECORD_BYTES) + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_RECORD_BYTES)
+      throw new DesignRecordError(file, undefined, `the design record grew past ${MAX_RECORD_BYTES} bytes`);
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }

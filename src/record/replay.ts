@@ -60,6 +60,29 @@ interface PartsHealthReply {
   parameters?: Record<string, { value: number; unit: string }>;
 }
 
+/**
+ * Every step's input checked against its tool's schema, before FreeCAD starts: a record that
+ * cannot be replayed is a usage error (exit 2) at once, not a build failure halfway through.
+ * Returns one line per bad step (`step 3 (fillet): radius: …`), empty when all are valid.
+ */
+export function checkSteps(record: DesignRecord, registry: ToolRegistry): string[] {
+  const problems: string[] = [];
+  for (const [i, step] of record.steps.entries()) {
+    const tool = registry.get(step.tool);
+    if (!tool) {
+      problems.push(`step ${i + 1}: unknown tool '${step.tool}'`);
+      continue;
+    }
+    const parsed = tool.input.safeParse(step.input ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = (issue?.path ?? []).map(String).join(".") || "input";
+      problems.push(`step ${i + 1} (${step.tool}): ${where}: ${issue?.message ?? "invalid input"}`);
+    }
+  }
+  return problems;
+}
+
 /** One-line description of a failure, e.g. `step 3 (fillet): radius too large`. */
 export function describeFailure(f: ReplayFailure): string {
   return `step ${f.index + 1} (${f.tool}): ${f.message}${f.hint ? ` (hint: ${f.hint})` : ""}`;
@@ -89,6 +112,8 @@ export async function replayDesign(opts: ReplayOptions): Promise<ReplayResult> {
       ...(outcome.error ? { error: outcome.error } : {}),
       ms: Math.round(outcome.ms * 10) / 10,
     });
+    // Ctrl-C reaches the worker too and fails the running step: that is an interruption, not a bad step.
+    if (!outcome.ok && ctx.signal?.aborted) throw new CadError("aborted", "interrupted");
     if (!outcome.ok) {
       const err = outcome.error ?? { message: "failed", code: "tool_failed" };
       failure = {

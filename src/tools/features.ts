@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
 import { positiveNum } from "./primitives.js";
-import { newName, objectName, selector, vec3 } from "./schemas.js";
+import { MAX_COUNT, newName, objectName, selector, vec3 } from "./schemas.js";
 
 /**
  * Features applied to an existing solid (TOOLS.md "Features"): fillet, chamfer, shell, hole.
@@ -55,7 +55,7 @@ const hole = cadTool({
     name: newName,
     object: objectName.describe("solid to drill"),
     face: selector.describe(`the planar face the holes start on. ${selector.description ?? ""}`),
-    positions: z.array(vec3).min(1).describe("hole centres in global coordinates, on the face"),
+    positions: z.array(vec3).min(1).max(MAX_COUNT).describe("hole centres in global coordinates, on the face"),
     diameter: positiveNum.describe("hole diameter, mm"),
     depth: z.union([positiveNum, z.literal("through")]).describe('depth from the face in mm, or "through"'),
     counterbore: z

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
 import { num, objectName, selector } from "./schemas.js";
 
+/** Stored in the FCStd and the record; kept short because it is the caller's own text. */
+const MAX_DESCRIPTION = 200;
+
 /** Parameters and inspection: set_parameter, list_objects, get_object, list_topology, delete_object. */
 
 const setParameter = cadTool({
@@ -12,13 +15,18 @@ const setParameter = cadTool({
     name: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "parameter names match [A-Za-z][A-Za-z0-9_]*")
+      .refine((n) => n !== "Params", "'Params' is the parameter spreadsheet's own name")
       .describe("parameter name, e.g. width, wall, hole_d (not pi, e, sin, cos…)"),
     value: num.describe("number (mm or degrees), or an expression over earlier parameters"),
     unit: z
       .enum(["mm", "deg", ""])
       .optional()
       .describe('"mm" (default) for lengths, "deg" for angles, "" for counts and ratios'),
-    description: z.string().optional().describe('what the parameter means, e.g. "plate thickness"'),
+    description: z
+      .string()
+      .max(MAX_DESCRIPTION)
+      .optional()
+      .describe('what the parameter means, e.g. "plate thickness"'),
   }),
   mutates: true,
 });

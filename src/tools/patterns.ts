@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
-import { newName, num, objectName, vec3 } from "./schemas.js";
+import { MAX_COUNT, newName, num, objectName, vec3 } from "./schemas.js";
 import { axisOrVector } from "./transforms.js";
 
 const count = z
-  .union([z.number().int().min(2), z.string().min(1)])
-  .describe("number of instances including the original, >= 2 (or a parameter expression)");
+  .union([z.number().int().min(2).max(MAX_COUNT), z.string().min(1)])
+  .describe(`number of instances including the original, 2 to ${MAX_COUNT} (or a parameter expression)`);
 
 const merge = z
   .boolean()

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
-import { newName, num, position, rotation } from "./schemas.js";
+import { MAX_COUNT, newName, num, position, rotation } from "./schemas.js";
 
 /**
  * A length that must be positive: numbers are checked here, expressions by the worker once
@@ -85,7 +85,9 @@ const createPrism = cadTool({
   description: `Create a regular polygonal prism (Part::Prism): a polygon with \`sides\` sides whose corners lie on a circle of \`circumradius\` centred at \`position\`, extruded along +Z by \`height\`; one corner points along +X. For a hexagon of width across flats s, circumradius = s / sqrt(3) (e.g. "s/sqrt(3)"). Good for nuts, hex bosses and hex sockets. ${RESULT}`,
   input: z.object({
     name: newName,
-    sides: z.union([z.number().int().min(3), z.string().min(1)]).describe("number of polygon sides, >= 3"),
+    sides: z
+      .union([z.number().int().min(3).max(MAX_COUNT), z.string().min(1)])
+      .describe(`number of polygon sides, 3 to ${MAX_COUNT}`),
     circumradius: positiveNum.describe("centre-to-corner radius, mm"),
     height: positiveNum.describe("extrusion length along z, mm"),
     position,

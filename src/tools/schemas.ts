@@ -2,9 +2,14 @@ import { z } from "zod";
 
 /** Shared argument shapes (TOOLS.md conventions): one definition, reused by every tool. */
 
+/** Upper bounds on how much one call may ask for: instances, polygon sides, list items (#13). */
+export const MAX_COUNT = 1000;
+export const MAX_POINTS = 10_000;
+export const MAX_EXPRESSION = 500;
+
 /** A length/angle: a number, or an expression over parameters (e.g. "width/2 + 3"). */
 export const num = z
-  .union([z.number(), z.string().min(1)])
+  .union([z.number(), z.string().min(1).max(MAX_EXPRESSION)])
   .describe('number, or an expression string over declared parameters, e.g. "width/2 + 3"');
 
 export const vec3 = z.tuple([num, num, num]).describe("[x, y, z] in mm");

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
 import { positiveNum } from "./primitives.js";
-import { newName, num, objectName, planeName, vec2, vec3 } from "./schemas.js";
+import { MAX_COUNT, MAX_POINTS, newName, num, objectName, planeName, vec2, vec3 } from "./schemas.js";
 
 /**
  * Sketch-based tools (TOOLS.md "Sketch-based"): create_sketch, extrude, revolve, loft.
@@ -32,7 +32,7 @@ const circle = z
 const polygon = z
   .object({
     type: z.literal("polygon"),
-    points: z.array(vec2).min(3).describe("vertices in order; closed automatically"),
+    points: z.array(vec2).min(3).max(MAX_POINTS).describe("vertices in order; closed automatically"),
   })
   .describe("straight-sided outline through the points");
 
@@ -66,7 +66,11 @@ const path = z
   .object({
     type: z.literal("path"),
     start: vec2,
-    segments: z.array(segment).min(1).describe("closed back to start by a straight line if it does not end there"),
+    segments: z
+      .array(segment)
+      .min(1)
+      .max(MAX_POINTS)
+      .describe("closed back to start by a straight line if it does not end there"),
   })
   .describe("outline made of lines and three-point arcs");
 
@@ -79,7 +83,7 @@ const createSketch = cadTool({
     name: newName,
     plane: planeName.describe("XY, XZ or YZ"),
     offset: num.optional().describe("plane position along its normal axis (Z for XY, Y for XZ, X for YZ), default 0"),
-    profiles: z.array(profile).min(1),
+    profiles: z.array(profile).min(1).max(MAX_COUNT),
   }),
   mutates: true,
 });

@@ -1,11 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { rename, rm, writeFile, mkdir } from "node:fs/promises";
+import { closeSync, constants, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
-/** Temp name beside the target, so rename stays on one filesystem (atomic). */
+/**
+ * Temp files are created exclusively and never through a link (O_EXCL|O_NOFOLLOW): a symlink
+ * planted at the temp name (or a name guessed in advance) makes the write fail instead of
+ * landing outside. rename(2) replaces a link at the target rather than following it.
+ */
+const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+/** Random temp name beside the target, so rename stays on one filesystem (atomic). */
 function tempPath(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(8).toString("hex")}.tmp`);
 }
 
 /** Write a file so readers see the old content or the new, never a half-written one. */
@@ -13,7 +20,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = tempPath(file);
   try {
-    await writeFile(tmp, data);
+    const handle = await open(tmp, TEMP_FLAGS, 0o644);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
@@ -26,7 +38,13 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempPath(file);
   try {
-    writeFileSync(tmp, data);
+    const fd = openSync(tmp, TEMP_FLAGS, 0o644);
+    try {
+      const bytes = typeof data === "string" ? Buffer.from(data) : data;
+      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });

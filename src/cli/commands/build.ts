@@ -1,9 +1,11 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { buildDesign, type BuildEvent } from "../../agent/build-design.js";
 import { previewHook } from "../../agent/preview.js";
 import {
   applyOverrides,
+  DESIGN_FILE_NAME,
   DesignRecordError,
   ParameterOverrideError,
   readDesignRecord,
@@ -14,6 +16,7 @@ import type { RunReport } from "../../agent/report.js";
 import { CadClient } from "../../cad/client.js";
 import { findFreecad, freecadInstallHint } from "../../cad/find-freecad.js";
 import { createRegistry } from "../../tools/catalog.js";
+import { checkSteps } from "../../record/replay.js";
 import { UserError, ExitCode } from "../../util/user-error.js";
 
 interface BuildFlags {
@@ -52,6 +55,12 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
   const record = applyOverridesOrFail(loadRecord(design, registry.names()), design, parseSets(flags.set));
   const formats = formatsOrFail(flags.formats);
   const outDir = path.resolve(flags.out ?? defaultOutDir(design));
+  const bad = checkSteps(record, registry);
+  if (bad.length) throw new UserError(`${design}: ${bad.slice(0, 10).join("\n")}`);
+  if (flags.set.length && sameFile(design, path.join(outDir, DESIGN_FILE_NAME)))
+    throw new UserError(
+      `building ${design} with --set into its own folder would overwrite the record with the changed one; choose another --out`,
+    );
 
   const freecad = findFreecad();
   if (!freecad) throw new UserError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
@@ -87,6 +96,13 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
     process.removeListener("SIGINT", onSigint);
     await cad.close().catch(() => undefined);
   }
+}
+
+/** Whether two paths name the same existing file (through symlinks and hard links). */
+function sameFile(a: string, b: string): boolean {
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
 function loadRecord(file: string, tools: readonly string[]): DesignRecord {

@@ -61,7 +61,7 @@ export async function designCommand(brief: string, flags: DesignFlags): Promise<
   const run = await resolveRun(brief, flags);
   const redactor = new Redactor([run.key?.key]);
   const err = (s: string): void => void process.stderr.write(redactor.redact(s));
-  const human = humanRenderer(err);
+  const human = humanRenderer(err, redactor);
   const events = flags.events ? ndjsonRenderer((s) => void process.stdout.write(s)) : undefined;
 
   // First Ctrl-C: stop and save what exists (exit 130). Second: leave at once.

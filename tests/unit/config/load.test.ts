@@ -116,16 +116,32 @@ describe("loadConfig", () => {
   });
 
   it("paths in a file resolve against that file's folder; env paths against cwd; bare commands stay bare", () => {
-    writeJson(userFile(), { outDir: "runs", apiKeysFile: "~/secrets/keys.json", freecadPath: "freecadcmd" });
-    writeJson(projectFile(), { freecadPath: "../bin/FreeCADCmd" });
+    writeJson(userFile(), { outDir: "runs", apiKeysFile: "~/secrets/keys.json", freecadPath: "../bin/FreeCADCmd" });
     let c = loadConfig({ providers: loadProviders, cwd: project, env });
     expect(c.outDir).toBe(path.join(home, "runs"));
     expect(c.apiKeysFile).toBe(path.join(root, "secrets", "keys.json"));
-    expect(c.freecadPath).toBe(path.join(root, "bin", "FreeCADCmd"));
-    rmSync(projectFile());
+    expect(c.freecadPath).toBe(path.join(path.dirname(home), "bin", "FreeCADCmd"));
+    writeJson(userFile(), { outDir: "runs", apiKeysFile: "~/secrets/keys.json", freecadPath: "freecadcmd" });
     c = loadConfig({ providers: loadProviders, cwd: project, env: { ...env, CADAGENT_OUT_DIR: "out2" } });
     expect(c.freecadPath).toBe("freecadcmd");
     expect(c.outDir).toBe(path.join(project, "out2"));
+  });
+
+  it("a project config may not name the FreeCAD program: exit 2 saying why, even when the user config names one", () => {
+    writeJson(userFile(), { freecadPath: "freecadcmd" });
+    writeJson(projectFile(), { freecadPath: "./evil.sh" });
+    let err: unknown;
+    try {
+      loadConfig({ providers: loadProviders, cwd: project, env });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).exitCode).toBe(2);
+    expect((err as UserError).message).toContain(projectFile());
+    expect((err as UserError).message).toMatch(/"freecadPath" names a program to run.*FREECAD_CMD/);
+    rmSync(projectFile());
+    expect(loadConfig({ providers: loadProviders, cwd: project, env }).freecadPath).toBe("freecadcmd");
   });
 
   it("FREECAD_CMD and CADAGENT_API_KEYS_FILE are the environment's freecadPath and apiKeysFile", () => {

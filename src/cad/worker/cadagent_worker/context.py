@@ -103,9 +103,18 @@ class Context:
         v = self.num(value, what or prop)
         if "." not in prop:
             setattr(obj, prop, v)
-        if isinstance(value, str):
-            obj.setExpression(prop, self.params.to_freecad_expr(value))
+        self.bind_expr(obj, prop, value)
         return v
+
+    def bind_expr(self, obj, prop, value, template="{}"):
+        """The one place a property is bound to a parameter expression: `value` (already
+        evaluated by the caller) in FreeCAD's syntax, placed into `template` (e.g. "-({})").
+        A plain number binds nothing. Returns the FreeCAD expression or None."""
+        if not isinstance(value, str):
+            return None
+        expr = template.format(self.params.to_freecad_expr(value))
+        obj.setExpression(prop, expr)
+        return expr
 
     # --- execution ------------------------------------------------------------
     def recompute(self):
@@ -115,9 +124,13 @@ class Context:
         """Run a mutating op; on any failure remove what it added and restore visibility."""
         before = {o.Name for o in self.doc.Objects}
         vis = {o.Name: o.Visibility for o in self.doc.Objects}
+        # Generated names come from these counters: a failed op must not use one up, or a replay
+        # of the successful ops (which never sees the failure) would name later objects differently.
+        counters = dict(self.counters)
         try:
             return fn(self, args)
         except BaseException:
+            self.counters = counters
             self._rollback(before, vis)
             raise
 

@@ -28,65 +28,114 @@ def run():
     # the Node side escalates to SIGKILL when OCCT is stuck in C++.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     from . import context
-    from .registry import OPS, OpError
+    from .registry import OPS
     from . import ops_all  # noqa: F401  (registers every op module)
 
     ctx = context.Context()
-    out.write(
-        json.dumps(
-            {
-                "id": 0,
-                "ok": True,
-                "result": {"ready": True, "freecad": ctx.version, "ops": {k: v[1] for k, v in OPS.items()}},
-            }
-        )
-        + "\n"
+    _write(
+        out,
+        {
+            "id": 0,
+            "ok": True,
+            "result": {"ready": True, "freecad": ctx.version, "ops": {k: v[1] for k, v in OPS.items()}},
+        },
     )
-    for line in sys.stdin:
+    while True:
+        # A SIGINT meant for an op can land while the loop waits for input or writes a reply
+        # (the op finished just before it arrived): it must not end the worker.
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            continue
+        if not line:
+            break
         line = line.strip()
         if not line:
             continue
-        started = time.perf_counter()
-        req_id = None
         try:
-            req = json.loads(line)
-            if not isinstance(req, dict):
-                raise OpError("request must be a JSON object", code="bad_request")
-            req_id = req.get("id")
-            name = req.get("op")
-            args = req.get("args") or {}
-            if name not in OPS:
-                raise OpError(f"unknown op '{name}'", hint="known ops: " + ", ".join(sorted(OPS)), code="unknown_op")
-            if not isinstance(args, dict):
-                raise OpError("args must be a JSON object", code="bad_request")
-            fn, mutating = OPS[name]
-            result = ctx.run_mutating(fn, args) if mutating else fn(ctx, args)
-            reply = {"id": req_id, "ok": True, "result": result}
-        except OpError as e:
-            reply = {"id": req_id, "ok": False, "error": {"message": str(e), "hint": e.hint, "code": e.code}}
+            reply = _handle(ctx, line)
         except KeyboardInterrupt:
-            ctx.recover_after_interrupt()
-            reply = {
-                "id": req_id,
+            reply = _interrupted(ctx, None)
+        while True:
+            try:
+                _write(out, reply)
+                break
+            except KeyboardInterrupt:
+                continue
+    _remove_private_home()
+
+
+def _handle(ctx, line):
+    from .registry import OPS, OpError
+
+    started = time.perf_counter()
+    req_id = None
+    try:
+        req = json.loads(line)
+        if not isinstance(req, dict):
+            raise OpError("request must be a JSON object", code="bad_request")
+        req_id = req.get("id")
+        name = req.get("op")
+        args = req.get("args") or {}
+        if name not in OPS:
+            raise OpError(f"unknown op '{name}'", hint="known ops: " + ", ".join(sorted(OPS)), code="unknown_op")
+        if not isinstance(args, dict):
+            raise OpError("args must be a JSON object", code="bad_request")
+        fn, mutating = OPS[name]
+        result = ctx.run_mutating(fn, args) if mutating else fn(ctx, args)
+        reply = {"id": req_id, "ok": True, "result": result}
+    except OpError as e:
+        reply = {"id": req_id, "ok": False, "error": {"message": str(e), "hint": e.hint, "code": e.code}}
+    except KeyboardInterrupt:
+        reply = _interrupted(ctx, req_id)
+    except json.JSONDecodeError as e:
+        reply = {"id": req_id, "ok": False, "error": {"message": f"malformed request: {e}", "code": "bad_request"}}
+    except RecursionError:
+        reply = {"id": req_id, "ok": False, "error": {"message": "request nested too deeply", "code": "bad_request"}}
+    except Exception as e:  # FreeCAD raises many exception types; all go back as op errors
+        traceback.print_exc(file=sys.stderr)
+        reply = {
+            "id": req_id,
+            "ok": False,
+            "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"},
+        }
+    reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
+    return reply
+
+
+def _interrupted(ctx, req_id):
+    ctx.recover_after_interrupt()
+    return {
+        "id": req_id,
+        "ok": False,
+        "error": {
+            "message": "operation interrupted (timeout)",
+            "hint": "the operation took too long; try simpler geometry",
+            "code": "interrupted",
+        },
+        "ms": 0,
+    }
+
+
+def _write(out, reply):
+    """Strict JSON (no NaN/Infinity, which JSON.parse rejects): a result holding a non-finite
+    number becomes an error reply rather than a line the client cannot read."""
+    try:
+        text = json.dumps(reply, default=_json_default, allow_nan=False)
+    except (ValueError, TypeError) as e:
+        text = json.dumps(
+            {
+                "id": reply.get("id"),
                 "ok": False,
                 "error": {
-                    "message": "operation interrupted (timeout)",
-                    "hint": "the operation took too long; try simpler geometry",
-                    "code": "interrupted",
+                    "message": f"the result could not be sent: {e}",
+                    "hint": "a value is not a finite number; use smaller dimensions",
+                    "code": "not_finite",
                 },
+                "ms": reply.get("ms", 0),
             }
-        except json.JSONDecodeError as e:
-            reply = {"id": req_id, "ok": False, "error": {"message": f"malformed request: {e}", "code": "bad_request"}}
-        except Exception as e:  # FreeCAD raises many exception types; all go back as op errors
-            traceback.print_exc(file=sys.stderr)
-            reply = {
-                "id": req_id,
-                "ok": False,
-                "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"},
-            }
-        reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
-        out.write(json.dumps(reply, default=_json_default) + "\n")
-    _remove_private_home()
+        )
+    out.write(text + "\n")
 
 
 def _remove_private_home():

@@ -2,7 +2,6 @@
 
 import os
 
-
 from .registry import op
 from .health import health
 
@@ -12,33 +11,18 @@ def ping(ctx, args):
     return {"pong": True, "pid": os.getpid(), "freecad": ctx.version}
 
 
-@op("sleep", mutating=False)
-def sleep(ctx, args):
-    """Test hook for timeouts: a Python-level busy wait that SIGINT can interrupt."""
-    import time
-
-    end = time.time() + float(args.get("seconds", 1))
-    while time.time() < end:
-        pass
-    return {"slept": True}
-
-
-@op("crash", mutating=False)
-def crash(ctx, args):
-    """Test hook for restart: the process dies as a FreeCAD crash would."""
-    os._exit(int(args.get("code", 1)))
-
-
 @op("set_parameter")
 def set_parameter(ctx, args):
     name = args.get("name")
+    description = args.get("description")
     unit = args.get("unit", "mm")
-    value = ctx.params.set(name, args.get("value"), unit, args.get("description"))
+    value = ctx.params.set(name, args.get("value"), unit, description)
     # Dependent features follow the new value through their expressions.
     ctx.doc.recompute()
     broken = [o.Name for o in ctx.doc.Objects if "Invalid" in list(getattr(o, "State", []))]
     warnings = [f"after this change these objects failed to recompute: {', '.join(broken)}"] if broken else []
-    return {"name": name, "value": value, "unit": unit, "parameters": ctx.params.snapshot(), "warnings": warnings}
+    # Values only: descriptions are the caller's own text and are not echoed back on every reply.
+    return {"name": name, "value": value, "unit": unit, "parameters": ctx.params.values_only(), "warnings": warnings}
 
 
 @op("reset")
@@ -59,3 +43,23 @@ def reset(ctx, args):
 def parts_health(ctx, args):
     names = args.get("names") or ctx.part_names()
     return {"parts": [health(ctx.get(n)) for n in names], "parameters": ctx.params.snapshot()}
+
+
+# Test-only ops, registered only when the test harness sets CADAGENT_TEST_OPS (the product never
+# does): a model or MCP client must not be able to hang or kill the worker on purpose.
+if os.environ.get("CADAGENT_TEST_OPS") == "1":
+
+    @op("sleep", mutating=False)
+    def sleep(ctx, args):
+        """Test hook for timeouts: a Python-level busy wait that SIGINT can interrupt."""
+        import time
+
+        end = time.time() + float(args.get("seconds", 1))
+        while time.time() < end:
+            pass
+        return {"slept": True}
+
+    @op("crash", mutating=False)
+    def crash(ctx, args):
+        """Test hook for restart: the process dies as a FreeCAD crash would."""
+        os._exit(int(args.get("code", 1)))

@@ -148,8 +148,7 @@ def shell(ctx, args):
     obj.Faces = (base, [n for n, _ in faces])
     # Negative Value offsets inward: the outside keeps its dimensions, walls grow into the solid.
     obj.Value = -t
-    if isinstance(args["thickness"], str):
-        obj.setExpression("Value", f"-({ctx.params.to_freecad_expr(args['thickness'])})")
+    ctx.bind_expr(obj, "Value", args["thickness"], "-({})")
     obj.Mode = "Skin"
     obj.Join = "Arc"
     try:

@@ -1,6 +1,7 @@
 """File export. The Node side resolves and vets the path (inside the output folder, right
-extension); the worker checks containment again and writes atomically: a temp file in the
-same folder, then os.replace, so a reader never sees a half-written model."""
+extension); the worker checks containment again and writes atomically through ConfinedWrite
+(a private temp folder, then a rename by directory handle), so a reader never sees a
+half-written model and a symlink planted or swapped in meanwhile cannot redirect the write."""
 
 import os
 
@@ -8,6 +9,7 @@ import FreeCAD
 
 from .registry import op, OpError
 from .oputil import shape_of
+from .confined_write import ConfinedWrite
 
 EXTENSIONS = {
     "step": (".step", ".stp"),
@@ -50,7 +52,7 @@ def _target(args):
             hint="give a plain relative filename such as model.step",
             code="bad_path",
         )
-    return folder, os.path.basename(path)
+    return root, folder, os.path.basename(path)
 
 
 def _mesh(shape):
@@ -132,7 +134,7 @@ def export(ctx, args):
     view = args.get("view") or "top"
     if view not in VIEWS:
         raise OpError(f"unknown view {view!r}", hint="one of " + ", ".join(VIEWS), code="bad_argument")
-    folder, base = _target(args)
+    root, folder, base = _target(args)
     if not base.lower().endswith(EXTENSIONS[fmt]):
         raise OpError(f"a {fmt} file must end with {' or '.join(EXTENSIONS[fmt])}", code="bad_path")
     names = args.get("objects") or ctx.part_names()
@@ -145,24 +147,19 @@ def export(ctx, args):
     objs = [ctx.get(n) for n in names] if fmt != "fcstd" else []
     ctx.recompute()
     final = os.path.join(folder, base)
-    # The temp name keeps the extension: FreeCAD picks the writer from it.
-    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{base}")
-    try:
-        extra = _write(ctx, fmt, objs, tmp, view)
-        if not os.path.exists(tmp) or os.path.getsize(tmp) == 0:
+    with ConfinedWrite(root, folder, base) as w:
+        extra = _write(ctx, fmt, objs, w.temp_path, view)
+        if w.size() == 0:
             raise OpError(
                 f"FreeCAD wrote no {fmt} data",
                 hint="check the objects are valid solids (measure)",
                 code="export_failed",
             )
-        os.replace(tmp, final)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        size = w.commit()
     result = {
         "format": fmt,
         "path": final,
-        "bytes": os.path.getsize(final),
+        "bytes": size,
         "objects": names if fmt != "fcstd" else ctx.part_names(),
     }
     if fmt in ("dxf", "svg"):

@@ -70,8 +70,7 @@ def create_sketch(ctx, args):
     base = FreeCAD.Vector(0, 0, 0)
     setattr(base, axis, off)
     sk.Placement = FreeCAD.Placement(base, rot)
-    if isinstance(offset, str):
-        sk.setExpression(f".Placement.Base.{axis}", ctx.params.to_freecad_expr(offset))
+    ctx.bind_expr(sk, f".Placement.Base.{axis}", offset)
     b = Builder(ctx, sk)
     for i, p in enumerate(profiles):
         what = f"profiles[{i}]"

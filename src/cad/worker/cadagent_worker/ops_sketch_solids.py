@@ -24,10 +24,6 @@ def _sketch(ctx, name, what="sketch"):
     return obj
 
 
-def _expr(ctx, value, template="{}"):
-    return template.format(ctx.params.to_freecad_expr(value)) if isinstance(value, str) else None
-
-
 @op("extrude")
 def extrude(ctx, args):
     sk = _sketch(ctx, args.get("sketch"))
@@ -60,12 +56,10 @@ def extrude(ctx, args):
         # FreeCAD's positive TaperAngle widens the profile; a draft that narrows is what
         # "taper" means to most designers, so the sign is flipped.
         obj.TaperAngle = -t
-        if isinstance(taper, str):
-            obj.setExpression("TaperAngle", _expr(ctx, taper, "-({})"))
+        ctx.bind_expr(obj, "TaperAngle", taper, "-({})")
         if mode == "symmetric":
             obj.TaperAngleRev = -t
-            if isinstance(taper, str):
-                obj.setExpression("TaperAngleRev", _expr(ctx, taper, "-({})"))
+            ctx.bind_expr(obj, "TaperAngleRev", taper, "-({})")
     try:
         return ctx.finish_object(obj, consumed=[sk], warnings=warnings)
     except OpError as e:

@@ -49,10 +49,14 @@ def positive(ctx, value, what, allow_zero=False):
     return v
 
 
-def count(ctx, value, what, minimum):
+# Same bound as MAX_COUNT in src/tools/schemas.ts; here it also covers counts given as expressions.
+MAX_COUNT = 1000
+
+
+def count(ctx, value, what, minimum, maximum=MAX_COUNT):
     v = ctx.num(value, what)
-    if abs(v - round(v)) > 1e-9 or round(v) < minimum:
-        raise OpError(f"{what} must be a whole number >= {minimum}, got {v:g}", code="bad_argument")
+    if abs(v - round(v)) > 1e-9 or round(v) < minimum or round(v) > maximum:
+        raise OpError(f"{what} must be a whole number from {minimum} to {maximum}, got {v:g}", code="bad_argument")
     return int(round(v))
 
 
@@ -65,8 +69,7 @@ def bind_int(ctx, obj, prop, value, what, minimum):
     """Integer properties (polygon sides, pattern counts) refuse floats, so ctx.bind cannot set them."""
     n = count(ctx, value, what, minimum)
     setattr(obj, prop, n)
-    if isinstance(value, str):
-        obj.setExpression(prop, ctx.params.to_freecad_expr(value))
+    ctx.bind_expr(obj, prop, value)
     return n
 
 
@@ -87,7 +90,7 @@ def apply_placement(ctx, obj, position=None, rotation=None):
     if rotation is not None:
         if not isinstance(rotation, dict):
             raise OpError("rotation must be {axis: [x, y, z], angle}", code="bad_argument")
-        axis = direction(ctx, rotation.get("axis"), "rotation.axis")
+        axis = direction(ctx, rotation.get("axis"), "rotation.axis")  # finite: ctx.num refuses inf/nan
         angle = ctx.num(rotation.get("angle"), "rotation.angle")
         rot = FreeCAD.Rotation(axis, angle)
     obj.Placement = FreeCAD.Placement(base, rot)

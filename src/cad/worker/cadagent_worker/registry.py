@@ -2,6 +2,37 @@
 
 OPS = {}
 
+# Every `code` a worker error can carry. The Node side keeps the same list in
+# src/cad/error-codes.ts (tests/unit/cad/error-codes.test.ts checks that they agree).
+ERROR_CODES = (
+    "bad_argument",
+    "bad_expression",
+    "bad_path",
+    "bad_profile",
+    "bad_request",
+    "bad_selector",
+    "empty_result",
+    "export_failed",
+    "freecad_error",
+    "in_use",
+    "interrupted",
+    "invalid_shape",
+    "name_taken",
+    "no_match",
+    "no_shape",
+    "not_finite",
+    "not_found",
+    "not_solid",
+    "op_error",
+    "python_error",
+    "recompute_failed",
+    "sketch_failed",
+    "too_large",
+    "unknown_object",
+    "unknown_op",
+    "unknown_parameter",
+)
+
 
 class OpError(Exception):
     """An error the model can act on: `hint` says how to recover."""

@@ -209,8 +209,8 @@ class Builder:
         cx, cy = self.q(p.get("cx", 0), f"{what}.cx"), self.q(p.get("cy", 0), f"{what}.cy")
         R = self.positive(p.get("circumradius"), f"{what}.circumradius")
         n = self.q(p.get("sides"), f"{what}.sides").value
-        if abs(n - round(n)) > 1e-9 or round(n) < 3:
-            raise OpError(f"{what}.sides must be a whole number >= 3, got {n:g}", code="bad_argument")
+        if abs(n - round(n)) > 1e-9 or round(n) < 3 or round(n) > 1000:
+            raise OpError(f"{what}.sides must be a whole number from 3 to 1000, got {n:g}", code="bad_argument")
         n = int(round(n))
         # First vertex on +x from the centre, as Part::Prism (create_prism) places it.
         pts = [
