@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { JobFileError, loadJobs, type BatchJob } from "./jobs.js";
-import { writeBatchFiles } from "./run-batch.js";
+import { jobDirProblem, writeBatchFiles } from "./run-batch.js";
 import { notRunSummary, totals, type BatchSummary, type JobSummary, type MergeInfo } from "./summary.js";
 
 export interface MergeOptions {
@@ -106,8 +106,8 @@ export async function mergeBatches(o: MergeOptions): Promise<BatchSummary> {
   const extra = expected ? [...kept.keys()].filter((id) => !expected.some((j) => j.id === id)) : [];
   if (expected) order.push(...extra);
 
-  if (o.copy) mkdirSync(outDir, { recursive: true });
   const taken = new Map<string, string>();
+  const copies: { src: string; dest: string }[] = [];
   const jobs: JobSummary[] = [];
   for (const id of order) {
     const k = kept.get(id);
@@ -120,11 +120,19 @@ export async function mergeBatches(o: MergeOptions): Promise<BatchSummary> {
         throw new JobFileError(`batch merge --copy: jobs '${owner}' and '${id}' both have the folder '${k.job.dir}'`);
       taken.set(k.job.dir, id);
       const dest = path.join(outDir, k.job.dir);
-      rmSync(dest, { recursive: true, force: true });
-      if (existsSync(src)) cpSync(src, dest, { recursive: true });
+      // The copy replaces the folder, so it must be one cadagent wrote (the batch's own rule);
+      // every folder is checked before anything is copied.
+      const problem = jobDirProblem(outDir, dest);
+      if (problem) throw new JobFileError(`batch merge --copy: job '${id}': ${problem}`);
+      copies.push({ src, dest });
       dir = k.job.dir;
     }
     jobs.push({ ...k.job, dir });
+  }
+  if (copies.length) mkdirSync(outDir, { recursive: true });
+  for (const { src, dest } of copies) {
+    rmSync(dest, { recursive: true, force: true });
+    if (existsSync(src)) cpSync(src, dest, { recursive: true });
   }
   for (const j of missing) {
     const s = notRunSummary(j.id, j.kind, j.out ?? j.id, j.brief);

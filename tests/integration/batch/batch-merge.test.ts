@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli, type CliHarness } from "../../helpers/cli-harness.js";
@@ -160,6 +160,17 @@ describe("cadagent batch merge", () => {
       expect(j.dir).toBe(j.id);
       expect(existsSync(path.join(cli.tmp, "copied", j.id, "report.json"))).toBe(true);
     }
+  });
+
+  it("--copy never replaces a folder cadagent did not write", async () => {
+    const foreign = path.join(cli.tmp, "foreign", "plate-100");
+    mkdirSync(foreign, { recursive: true });
+    writeFileSync(path.join(foreign, "notes.txt"), "mine");
+    const r = await cli.run(["batch", "merge", "shards/s1", "shards/s2", "shards/s3", "--copy", "-o", "foreign"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--copy: job 'plate-100': .*not written by cadagent/);
+    expect(readFileSync(path.join(foreign, "notes.txt"), "utf8")).toBe("mine");
+    expect(readdirSync(path.join(cli.tmp, "foreign"))).toEqual(["plate-100"]); // nothing copied before the check
   });
 
   it("reports a missing shard and the jobs it held, and a folder merged twice", async () => {
