@@ -53,6 +53,38 @@ function card(j: JobSummary): string {
 </article>`;
 }
 
+/**
+ * A filter by status without scripts: radio buttons before <main> hide the other cards through
+ * CSS sibling selectors, so the page still needs no script and no network.
+ */
+function statusFilter(s: BatchSummary): string {
+  const c = s.counts;
+  const opts: [string, string, number][] = [
+    ["all", "all", c.total],
+    ["ok", "succeeded", c.success],
+    ["bad", "failed", c.failed],
+    ["todo", "interrupted or not run", c.interrupted + c.notRun],
+  ];
+  return opts
+    .map(
+      ([id, label, n], k) =>
+        `<input type="radio" name="status" id="f-${id}"${k === 0 ? " checked" : ""}><label for="f-${id}">${label} (${n})</label>`,
+    )
+    .join("\n");
+}
+
+function mergedFrom(s: BatchSummary): string {
+  const m = s.merge;
+  if (!m) return "";
+  const dirs = m.sources.map((x) => `${esc(x.dir)}${x.shard ? ` (shard ${esc(x.shard)})` : ""}`).join(", ");
+  const problems = [
+    m.duplicates.length ? `${m.duplicates.length} job id(s) in more than one folder` : "",
+    m.missing.length ? `${m.missing.length} job(s) missing` : "",
+    m.missingShards.length ? `shard(s) ${esc(m.missingShards.join(", "))} missing` : "",
+  ].filter(Boolean);
+  return `<p>merged from ${m.sources.length} folder(s)${m.copied ? " (copied)" : ""}: ${dirs}${problems.length ? ` · <strong>${problems.join(" · ")}</strong>` : ""}</p>`;
+}
+
 /** A self-contained page (no scripts, no network) of job cards with previews and figures. */
 export function renderIndexHtml(s: BatchSummary): string {
   const cost = s.usage.costUsd === null ? "unknown" : `$${s.usage.costUsd.toFixed(4)}`;
@@ -62,7 +94,10 @@ export function renderIndexHtml(s: BatchSummary): string {
 body{font:14px system-ui,sans-serif;margin:24px;background:#f4f5f7;color:#222}
 header p{color:#555}
 main{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:16px}
-.card{background:#fff;border-radius:8px;padding:12px;box-shadow:0 1px 3px #0002;border-top:4px solid #999}
+.card{background:#fff;border-radius:8px;padding:12px;box-shadow:0 1px 3px #0002;border-top:4px solid #999;content-visibility:auto;contain-intrinsic-size:auto 420px}
+body>input{position:absolute;opacity:0}body>label{display:inline-block;margin:0 6px 12px 0;padding:4px 10px;border-radius:12px;background:#fff;box-shadow:0 1px 2px #0002;cursor:pointer}
+body>input:checked+label{background:#222;color:#fff}body>input:focus-visible+label{outline:2px solid #1565c0}
+#f-ok:checked~main .card:not(.success),#f-bad:checked~main .card:not(.failed):not(.error),#f-todo:checked~main .card:not(.interrupted):not(.not-run){display:none}
 .card.success{border-color:#2e7d32}.card.failed,.card.error{border-color:#c62828}.card.interrupted,.card.not-run{border-color:#ef6c00}
 .card img,.noimg{width:100%;aspect-ratio:4/3;object-fit:contain;background:#fafafa;display:flex;align-items:center;justify-content:center;color:#999}
 h2{font-size:16px;margin:8px 0}.status{font-size:12px;font-weight:normal;color:#555}
@@ -72,7 +107,9 @@ h2{font-size:16px;margin:8px 0}.status{font-size:12px;font-weight:normal;color:#
 <header><h1>cadagent batch</h1>
 <p>${s.counts.success} of ${s.counts.total} jobs succeeded, ${s.counts.failed} failed${s.counts.interrupted ? `, ${s.counts.interrupted} interrupted` : ""}${s.counts.notRun ? `, ${s.counts.notRun} not run` : ""}${s.counts.resumed ? `, ${s.counts.resumed} kept from an earlier run (--resume)` : ""}${s.interrupted ? " · <strong>batch interrupted</strong>" : ""} ·
 ${(s.totalMs / 1000).toFixed(1)} s · concurrency ${s.concurrency}${s.shard ? ` · shard ${esc(s.shard)}` : ""} ·
-tokens ${s.usage.inputTokens} in / ${s.usage.outputTokens} out · cost ${cost} · started ${esc(s.startedAt)}</p></header>
+tokens ${s.usage.inputTokens} in / ${s.usage.outputTokens} out · cost ${cost} · started ${esc(s.startedAt)}</p>
+${mergedFrom(s)}</header>
+${statusFilter(s)}
 <main>
 ${s.jobs.map(card).join("\n")}
 </main></body></html>

@@ -122,30 +122,3 @@ export function loadJobs(source: string): BatchJob[] {
     );
   return jobs;
 }
-
-/** Parse `--shard i/n` (1-based). */
-export function parseShard(spec: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count)
-    throw new JobFileError(`--shard must be i/n with 1 ≤ i ≤ n (got '${spec}')`);
-  return { index, count };
-}
-
-/**
- * The jobs of shard i of n. Assignment hashes the job id (FNV-1a), so it is deterministic
- * across machines and stable when jobs are added or reordered.
- */
-export function shardJobs(jobs: BatchJob[], shard: { index: number; count: number }): BatchJob[] {
-  return jobs.filter((j) => fnv1a(j.id) % shard.count === shard.index - 1);
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}

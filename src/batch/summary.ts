@@ -41,6 +41,25 @@ export interface BatchSummary {
   counts: { total: number; success: number; failed: number; interrupted: number; notRun: number; resumed: number };
   usage: { inputTokens: number; outputTokens: number; costUsd: number | null };
   jobs: JobSummary[];
+  /** Only in the summary `cadagent batch merge` writes. */
+  merge?: MergeInfo;
+}
+
+/** Where a merged summary came from, and what did not add up (`cadagent batch merge`). */
+export interface MergeInfo {
+  /** The merged folders, relative to the merged folder. */
+  sources: { dir: string; shard: string | null; jobs: number; totalMs: number; interrupted: boolean }[];
+  /** True when job folders were copied into the merged folder; otherwise `dir` links into the sources. */
+  copied: boolean;
+  /** Ids found in more than one folder (one result is kept). */
+  duplicates: { id: string; dirs: string[] }[];
+  /** Ids of the jobs file (`--jobs`) that no folder has; they appear as not-run. */
+  missing: string[];
+  /** Ids no line of the jobs file has (only with `--jobs`). */
+  unexpected?: string[];
+  /** `i/n` shards that no folder ran, and shards run by more than one folder. */
+  missingShards: string[];
+  repeatedShards: string[];
 }
 
 export function jobSummary(

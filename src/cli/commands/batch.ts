@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
 import { gatedAdapter } from "../../batch/gated-adapter.js";
 import { createJobRunner, type BriefTarget } from "../../batch/job-runner.js";
-import { JobFileError, loadJobs, parseShard, shardJobs, type BatchJob } from "../../batch/jobs.js";
+import { JobFileError, loadJobs, type BatchJob } from "../../batch/jobs.js";
+import { parseShard, shardFromEnv, shardJobs, type Shard } from "../../batch/shard.js";
 import { loadRecords, type LoadedRecord } from "../../batch/records.js";
 import { BatchRun, checkJobDirs, writeBatchFilesSync } from "../../batch/run-batch.js";
 import { defaultConcurrency, WorkerPool } from "../../batch/worker-pool.js";
@@ -15,6 +16,7 @@ import { freecadInstallHint } from "../../cad/find-freecad.js";
 import type { ProtocolAdapter } from "../../llm/types.js";
 import { createRegistry } from "../../tools/catalog.js";
 import { batchProgress } from "../batch-progress.js";
+import { registerMerge } from "./batch-merge.js";
 import { UserError, ExitCode } from "../../util/user-error.js";
 import { providerAdapter } from "../provider-adapter.js";
 import { resolveBatch, type BatchFlags } from "../resolve-batch.js";
@@ -54,12 +56,23 @@ Examples:
   cadagent batch jobs.jsonl --concurrency 4 -o out/parts
   cadagent batch jobs.jsonl -o out/parts --resume          # after a crash or Ctrl-C: run only what is missing
   cadagent batch designs/ --shard 2/4 -o out/shard-2       # CI matrix: this machine runs a quarter of the jobs
+  cadagent batch jobs.jsonl --shard auto -o /results/shard-$JOB_COMPLETION_INDEX --resume   # a Kubernetes pod
+  cadagent batch merge out/shard-* -o out/all              # one summary.json and index.html for every shard
+
+Shards: jobs are sorted by a hash of their id and dealt round-robin, so shard sizes differ by at
+most one and a jobs file splits the same way on every machine. --shard auto takes the shard from
+the environment: CADAGENT_SHARD=i/n; Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX, 0-based) or
+AWS Batch arrays (AWS_BATCH_JOB_ARRAY_INDEX, 0-based) with CADAGENT_SHARD_COUNT=n; GitLab
+(CI_NODE_INDEX, 1-based, and CI_NODE_TOTAL); CircleCI (CIRCLE_NODE_INDEX, 0-based, and
+CIRCLE_NODE_TOTAL). Missing or contradictory values are exit 2, naming what was found.
 `;
 
 /** Registers `cadagent batch <jobs.jsonl | folder>`. */
 export function register(program: Command): void {
-  program
+  const batch = program
     .command("batch")
+    // Options after `merge` belong to merge (its -o is not the batch's -o).
+    .enablePositionalOptions()
     .description(
       "Run many briefs and/or design records with a pool of FreeCAD workers; writes summary.json and index.html",
     )
@@ -68,7 +81,10 @@ export function register(program: Command): void {
       "--concurrency <n>",
       "jobs at a time (default: from cores and memory; more when there are briefs, which mostly wait on the provider)",
     )
-    .option("--shard <i/n>", "run only shard i of n (jobs split by a hash of their id: stable across machines)")
+    .option(
+      "--shard <i/n|auto>",
+      "run only shard i of n (balanced: sizes differ by at most one; stable for a jobs file); auto: from the environment (see below)",
+    )
     .option("--resume", "skip jobs whose report.json is complete in the output folder (needs -o)")
     .option("--retry-failed", "with --resume: also re-run jobs that failed")
     .option("-o, --out <dir>", "batch output folder (default: ./cadagent-out/batch-<yyyymmdd-hhmmss>)")
@@ -87,6 +103,7 @@ export function register(program: Command): void {
     .action(async (source: string, flags: BatchCommandFlags) => {
       process.exitCode = await batchCommand(source, flags);
     });
+  registerMerge(batch);
 }
 
 function usage<T>(f: () => T): T {
@@ -109,9 +126,15 @@ function parseConcurrency(raw: string | undefined, jobs: readonly BatchJob[]): n
   return n;
 }
 
+/** `--shard i/n`, or `--shard auto` from the environment (exit 2 with what was found when it cannot). */
+function resolveShard(spec: string | undefined): Shard | undefined {
+  if (spec === undefined) return undefined;
+  return usage(() => (spec.trim() === "auto" ? shardFromEnv(process.env) : parseShard(spec)));
+}
+
 /** Run a batch from the command line; returns the exit code (CLI.md "Exit codes"). */
 export async function batchCommand(source: string, flags: BatchCommandFlags): Promise<number> {
-  const shard = flags.shard === undefined ? undefined : usage(() => parseShard(flags.shard as string));
+  const shard = resolveShard(flags.shard);
   if (flags.resume && flags.out === undefined)
     throw new UserError("--resume needs -o <the batch folder to resume>", ExitCode.usage);
   if (flags.retryFailed && !flags.resume)
@@ -158,7 +181,7 @@ export async function batchCommand(source: string, flags: BatchCommandFlags): Pr
     concurrency,
     resume: flags.resume ?? false,
     retryFailed: flags.retryFailed ?? false,
-    shard: flags.shard ?? null,
+    shard: shard ? `${shard.index}/${shard.count}` : null,
     pool,
     runJob: createJobRunner({
       targets,
