@@ -12,6 +12,7 @@ import FreeCAD
 
 from .registry import op, OpError
 from .oputil import shape_of
+from .confined_write import ConfinedWrite
 from .ops_export import VIEWS, _target
 from .drawing_sheet import Sheet, to_dxf, to_svg
 
@@ -120,15 +121,13 @@ def _pdf(svg_text, tmp):
             hint="install librsvg2-bin (scripts/setup does it), or ask for format svg or dxf",
             code="missing_tool",
         )
-    src = tmp + ".svg"
-    with open(src, "w", encoding="utf-8") as f:
-        f.write(svg_text)
+    # Through pipes: the confined temp path (/proc/self/fd/…) means nothing to another process.
     try:
-        subprocess.run([exe, "-f", "pdf", "-o", tmp, src], check=True, capture_output=True, timeout=60)
+        pdf = subprocess.run([exe, "-f", "pdf"], input=svg_text.encode(), check=True, capture_output=True, timeout=60)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
         raise OpError(f"rsvg-convert failed: {e}", code="export_failed")
-    finally:
-        os.remove(src)
+    with open(tmp, "wb") as f:
+        f.write(pdf.stdout)
 
 
 @op("drawing", mutating=False)
@@ -136,7 +135,7 @@ def drawing(ctx, args):
     fmt = args.get("format")
     if fmt not in EXT:
         raise OpError(f"unknown drawing format {fmt!r}", hint="svg, pdf or dxf", code="bad_argument")
-    folder, base = _target(args)
+    root, folder, base = _target(args)
     views = args.get("views") or ["front", "top", "right", "iso"]
     bad = [v for v in views if v not in CELLS]
     if bad or len(set(views)) != len(views):
@@ -153,15 +152,12 @@ def drawing(ctx, args):
     ctx.recompute()
     sheet, info = build_sheet(shape_of(objs), views, dimensions, ", ".join(names))
     final = os.path.join(folder, base)
-    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{base}")
-    try:
+    # The same confined write as every export: a temp file no link can redirect, renamed in place.
+    with ConfinedWrite(root, folder, base) as w:
         if fmt == "pdf":
-            _pdf(to_svg(sheet), tmp)
+            _pdf(to_svg(sheet), w.temp_path)
         else:
-            with open(tmp, "w", encoding="utf-8") as f:
+            with open(w.temp_path, "w", encoding="utf-8") as f:
                 f.write(to_svg(sheet) if fmt == "svg" else to_dxf(sheet))
-        os.replace(tmp, final)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        w.commit()
     return {"format": fmt, "path": final, "bytes": os.path.getsize(final), "parts": names, "views": views, **info}
