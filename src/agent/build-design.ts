@@ -117,6 +117,8 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     error: outcome.error,
     exitCode: outcome.exitCode,
     source: o.source ?? null,
+    outDir,
+    freecad: o.cad.freecadVersion || null,
     warnings: replay?.warnings ?? [],
     ...(replay?.failure ? { failedStep: { step: replay.failure.index + 1, ...replay.failure } } : {}),
   };

@@ -1,5 +1,7 @@
 import type { AgentEvent, ToolFigures } from "../agent/events.js";
 import type { RunReport } from "../agent/report.js";
+import { withoutProtocolId } from "../llm/network-failure.js";
+import { PLAIN, type Style } from "./style.js";
 
 /**
  * Terminal output of a design run. Human progress (model text as it streams, one line per tool
@@ -34,7 +36,7 @@ export function figuresLine(f: ToolFigures): string {
 const seconds = (ms: number): string => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /** Human progress on stderr. Keeps track of whether streamed model text left a line open. */
-export function humanRenderer(write: Write): (e: AgentEvent) => void {
+export function humanRenderer(write: Write, style: Style = PLAIN): (e: AgentEvent) => void {
   let midLine = false;
   const line = (s: string): void => {
     if (midLine) write("\n");
@@ -60,7 +62,9 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
         break;
       case "retry":
         line(
-          `  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${e.message} — retry ${e.attempt + 1}/${e.maxAttempts} in ${seconds(e.delayMs)}`,
+          style.warn(
+            `  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${withoutProtocolId(e.message)} — retry ${e.attempt}/${e.maxAttempts - 1} in ${seconds(e.delayMs)}`,
+          ),
         );
         break;
       case "tool-call":
@@ -73,7 +77,9 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
             `  → ${e.name}${e.figures.name && e.name !== "finish" ? ` ${e.figures.name}` : ""}${figures ? `${sep}${figures}` : ""}`,
           );
         } else {
-          line(`  ✗ ${e.name}: ${e.error?.message ?? "failed"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`);
+          line(
+            `  ${style.fail("✗")} ${e.name}: ${e.error?.message ?? "failed"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`,
+          );
         }
         break;
       }
@@ -100,13 +106,13 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
         line(`  FreeCAD worker restarted (${e.reason}); ${e.replayed} steps replayed`);
         break;
       case "export":
-        line(e.error ? `  export ${e.format} FAILED: ${e.error}` : `  wrote ${e.file}`);
+        line(e.error ? `  ${style.fail("✗")} export ${e.format} FAILED: ${e.error}` : `  wrote ${e.file}`);
         break;
       case "warning":
-        line(`  warning: ${e.message}`);
+        line(style.warn(`  warning: ${e.message}`));
         break;
       case "error":
-        line(`  error: ${e.message}`);
+        // Every error ends the run, and the closing line (formatReport) states it: printed once.
         break;
       case "usage":
       case "turn-end":
@@ -122,7 +128,7 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
 }
 
 /** The closing lines: parts, files, totals, and the status with its reason. */
-export function formatReport(r: RunReport, outDir: string): string {
+export function formatReport(r: RunReport, outDir: string, style: Style = PLAIN): string {
   const lines: string[] = [];
   for (const p of r.parts)
     lines.push(
@@ -135,7 +141,7 @@ export function formatReport(r: RunReport, outDir: string): string {
   lines.push(
     `  ${r.turns} turns, ${r.toolCalls} tool calls (${r.toolErrors} errors), ${tokens}, ${cost}, ${seconds(r.timing.totalMs)}`,
   );
-  if (r.status === "success") lines.push(`done: ${Object.values(r.files).join(", ")} in ${outDir}`);
-  else lines.push(`${r.status}: ${r.error ?? "unknown error"}\n  saved so far: ${outDir}`);
+  if (r.status === "success") lines.push(`${style.ok("✓")} done: ${Object.values(r.files).join(", ")} in ${outDir}`);
+  else lines.push(`${style.fail("✗")} ${r.status}: ${r.error ?? "unknown error"}\n  saved so far: ${outDir}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_FORMATS } from "../../agent/outputs.js";
 import { Redactor } from "../../util/redact.js";
@@ -8,6 +9,15 @@ import { ExitCode } from "../../util/user-error.js";
 import { providerAdapter } from "../provider-adapter.js";
 import { formatReport, humanRenderer, ndjsonRenderer } from "../render.js";
 import { resolveRun, type DesignFlags } from "../resolve-run.js";
+import { onInterrupt } from "../interrupt.js";
+import { refuseCommandWord, refuseUnquoted } from "../brief-guard.js";
+import { styleFor } from "../style.js";
+
+const DESIGN_EXAMPLES = `
+Examples:
+  $ cadagent design "a 60x40x5 mm mounting plate with four M4 holes 5 mm from the corners"
+  $ cadagent design -p gemini --budget 0.25 --views "a 20 mm cube with 2 mm fillets" -o out/cube
+  $ cadagent design --json "a 30 mm washer, 3 mm thick, 10 mm hole" > report.json`;
 
 const BRIEF_HELP = 'what to design, e.g. "a 60x40x5 mm mounting plate with four M4 holes 5 mm from the corners"';
 
@@ -36,21 +46,24 @@ function withDesignOptions(cmd: Command): Command {
  */
 export function register(program: Command): void {
   program.enablePositionalOptions();
-  withDesignOptions(program.argument("[brief]", BRIEF_HELP)).action(
-    async (brief: string | undefined, flags: DesignFlags) => {
-      if (brief === undefined) {
-        program.outputHelp({ error: true });
-        process.exitCode = ExitCode.usage;
-        return;
-      }
-      process.exitCode = await designCommand(brief, flags);
-    },
-  );
+  // Variadic only so that an unquoted brief is caught with a hint, not "too many arguments".
+  withDesignOptions(program.argument("[brief...]", BRIEF_HELP)).action(async (words: string[], flags: DesignFlags) => {
+    if (words.length === 0) {
+      program.outputHelp({ error: true });
+      process.exitCode = ExitCode.usage;
+      return;
+    }
+    refuseUnquoted(words);
+    const brief = words.join(" ");
+    refuseCommandWord(brief);
+    process.exitCode = await designCommand(brief, flags);
+  });
   withDesignOptions(
     program
       .command("design")
       .description("Design a part from a natural-language brief (the default command)")
-      .argument("<brief>", BRIEF_HELP),
+      .argument("<brief>", BRIEF_HELP)
+      .addHelpText("after", DESIGN_EXAMPLES),
   ).action(async (brief: string, flags: DesignFlags) => {
     process.exitCode = await designCommand(brief, flags);
   });
@@ -61,17 +74,14 @@ export async function designCommand(brief: string, flags: DesignFlags): Promise<
   const run = await resolveRun(brief, flags);
   const redactor = new Redactor([run.key?.key]);
   const err = (s: string): void => void process.stderr.write(redactor.redact(s));
-  const human = humanRenderer(err);
+  const style = styleFor(process.stderr);
+  const human = humanRenderer(err, style);
   const events = flags.events ? ndjsonRenderer((s) => void process.stdout.write(s)) : undefined;
 
-  // First Ctrl-C: stop and save what exists (exit 130). Second: leave at once.
-  const interrupt = new AbortController();
-  const onSigint = (): void => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-    err("\ninterrupting: saving the design record, transcript and report (Ctrl-C again to quit now)\n");
-  };
-  process.on("SIGINT", onSigint);
+  // First Ctrl-C or SIGTERM: stop and save what exists (exit 130). Second: leave at once.
+  const interrupt = onInterrupt(() =>
+    err("\ninterrupting: saving the design record, transcript and report (Ctrl-C again to quit now)\n"),
+  );
   let report: RunReport;
   try {
     const adapter = providerAdapter(run.provider, run.baseUrl, run.key?.key);
@@ -97,9 +107,9 @@ export async function designCommand(brief: string, flags: DesignFlags): Promise<
       },
     });
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    interrupt.dispose();
   }
-  err(formatReport(report, run.outDir));
+  err(formatReport(report, path.resolve(run.outDir), style));
   if (flags.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
   return report.exitCode;
 }
