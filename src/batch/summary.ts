@@ -25,6 +25,8 @@ export interface JobSummary {
   /** format → file name relative to `dir`. */
   files: Record<string, string>;
   error: string | null;
+  /** A design job's `set`: the values that differ from the record's brief. */
+  overrides?: Record<string, number>;
 }
 
 export interface BatchSummary {
