@@ -94,6 +94,9 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   } catch (e) {
     outcome = interruption(e, o.signal);
   }
+  // A step cut short by Ctrl-C / SIGTERM comes back as a failed step: the signal is the news.
+  if (o.signal?.aborted && outcome.status !== "success")
+    outcome = { status: "interrupted", exitCode: 130, error: "interrupted" };
 
   emit({ type: "build-done", status: outcome.status, exitCode: outcome.exitCode, error: outcome.error });
   const report: RunReport = {
