@@ -24,8 +24,7 @@ function canonical(value: unknown): string {
  */
 export function jobHash(job: BatchJob): string {
   const hash = createHash("sha256");
-  const { where: _where, ...definition } = job;
-  hash.update(canonical(definition));
+  hash.update(canonical({ ...job, where: undefined }));
   if (job.design !== undefined) {
     hash.update("\0record\0");
     try {

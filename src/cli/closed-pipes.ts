@@ -8,7 +8,7 @@ export function quietOnClosedPipes(streams: readonly NodeJS.WriteStream[] = [pro
     stream.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
       // Writes after the reader left would raise again; there is nobody left to tell.
-      stream.write = (() => true) as typeof stream.write;
+      stream.write = () => true;
     });
   }
 }

@@ -53,7 +53,7 @@ export function classifyNetworkFailure(err: unknown, url: string): NetworkFailur
     return { code: "bad port", cause: "the port is one fetch refuses to use (bad port)" };
   if (codes.has("ENOTFOUND")) return { code: "ENOTFOUND", cause: "the host name does not resolve (ENOTFOUND)" };
   if (codes.has("ECONNREFUSED")) {
-    let host = "";
+    let host: string;
     try {
       host = new URL(url).hostname;
     } catch {
