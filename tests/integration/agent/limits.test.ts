@@ -197,7 +197,8 @@ describe("interruptions", () => {
   });
 
   it("--timeout: the deadline stops a stalled request; exit 1 with what exists saved", async () => {
-    const { r, out } = await design([parametersTurn(), stall()], ["--timeout", "5"]);
+    // Long enough for FreeCAD to start and run the first turn's four calls on a loaded machine.
+    const { r, out } = await design([parametersTurn(), stall()], ["--timeout", "25"]);
     expect(r.code).toBe(1);
     // "Does not hang" only (the stalled request would otherwise wait for the 180 s idle timeout).
     expect(r.ms).toBeLessThan(90_000);

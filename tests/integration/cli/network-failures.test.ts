@@ -34,15 +34,17 @@ const realRetries = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
 });
 
 describe("unreachable endpoints fail fast and say why", () => {
-  it("connection refused on 127.0.0.1: exit 3 in under 5 s, URL + ECONNREFUSED + fix, printed once, no protocol id", async () => {
+  it("connection refused on 127.0.0.1: exit 3 at once (no retries), URL + ECONNREFUSED + fix, printed once, no protocol id", async () => {
     const url = `http://127.0.0.1:${await closedPort()}/v1`;
     const out = cli.outDir("refused");
     const r = await cli.run(["-p", "openai", "--base-url", url, "a 20 mm cube", "-o", out], {
       env: realRetries({ OPENAI_API_KEY: KEY }),
     });
     expect(r.code, r.stderr).toBe(3);
-    // Generous bound: one attempt and no back-off (six attempts would take about a minute).
-    expect(r.ms).toBeLessThan(5_000);
+    // One attempt and no back-off: six attempts would wait 2+4+8+16+30 s. The bound is generous (a
+    // loaded machine took 8.4 s, FreeCAD's start included; an idle one about 1.5 s): the point is
+    // "no minute of retries", and retries: 0 below says it exactly.
+    expect(r.ms).toBeLessThan(30_000);
     expect(r.stderr).not.toMatch(/retry \d/);
     expect(r.stderr).toContain(url);
     expect(r.stderr).toContain("ECONNREFUSED");
