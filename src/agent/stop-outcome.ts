@@ -1,7 +1,7 @@
 import { CadError } from "../cad/protocol.js";
 import type { Provider } from "../llm/providers.js";
 import { ProviderError } from "../llm/types.js";
-import { isPermanentNetworkFailure, withoutProtocolId } from "../llm/network-failure.js";
+import { isConnectionFailure, isPermanentNetworkFailure, withoutProtocolId } from "../llm/network-failure.js";
 import type { StopReason } from "./events.js";
 import type { RunStatus } from "./report.js";
 
@@ -105,7 +105,7 @@ export function providerErrorMessage(e: unknown, provider: Provider): string {
 /** The network failure a run was still retrying when its deadline came, if any. */
 function unreachableCause(e: unknown): ProviderError | undefined {
   const last = e instanceof ProviderError && e.kind === "aborted" ? e.cause : e;
-  return last instanceof ProviderError && last.kind === "network" ? last : undefined;
+  return last instanceof ProviderError && last.kind === "network" && isConnectionFailure(last) ? last : undefined;
 }
 
 /** True when an error means the FreeCAD backend is gone for good. */

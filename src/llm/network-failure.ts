@@ -99,6 +99,31 @@ export function isPermanentNetworkFailure(err: unknown): boolean {
   return err instanceof ProviderError && (err as unknown as Record<symbol, unknown>)[PERMANENT] === true;
 }
 
+/** Socket-level failures: the endpoint could not be reached or dropped the connection. */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "EPIPE",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
+
+/**
+ * True when `err` failed to reach the endpoint (refused, reset, unresolvable, dropped), as
+ * opposed to a server that answered slowly or went silent mid-answer (a timeout), which is not
+ * "unreachable".
+ */
+export function isConnectionFailure(err: unknown): boolean {
+  const { codes, messages } = chainFacts(err);
+  if (messages.some((m) => /timed out|no data from the server/i.test(m))) return false;
+  return [...codes].some((c) => CONNECTION_CODES.has(c)) || messages.some((m) => /^bad port$/i.test(m.trim()));
+}
+
 /** Provider messages start with the internal protocol id ("openai-chat: …"): users never chose that name. */
 export function withoutProtocolId(message: string): string {
   return message.replace(/^(anthropic|openai-chat|openai-responses|gemini):\s*/, "");

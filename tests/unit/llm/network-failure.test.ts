@@ -81,8 +81,10 @@ describe("unreachableError", () => {
 
 describe("deadline while unreachable", () => {
   const facts = { provider: openai, maxTurns: 30, budgetUsd: undefined, timeoutMs: 60_000 };
-  it("is a provider error (exit 3) when the run was retrying a network failure", () => {
-    const last = new ProviderError("network", "openai-chat: network error: socket hang up");
+  it("is a provider error (exit 3) when the run was retrying a failure to connect", () => {
+    const last = new ProviderError("network", "openai-chat: network error: socket hang up", {
+      cause: fetchFailed(sysError("ECONNRESET")),
+    });
     const aborted = new ProviderError("aborted", "request aborted", { cause: last });
     const out = stopOutcome({ ...facts, reason: "deadline", error: aborted });
     expect(out).toMatchObject({ status: "error", exitCode: 3 });
@@ -90,8 +92,13 @@ describe("deadline while unreachable", () => {
       "the run hit its deadline (60 s, --timeout) while OpenAI was unreachable: network error: socket hang up",
     );
   });
-  it("stays a failed design (exit 1) otherwise", () => {
+  it("stays a failed design (exit 1) otherwise, a server that went silent included", () => {
     expect(stopOutcome({ ...facts, reason: "deadline", error: null })).toMatchObject({ status: "failed", exitCode: 1 });
+    const silent = new ProviderError("network", "anthropic: network error: request timed out", {
+      cause: Object.assign(new Error("Request timed out."), { name: "TimeoutError" }),
+    });
+    const aborted = new ProviderError("aborted", "request aborted", { cause: silent });
+    expect(stopOutcome({ ...facts, reason: "deadline", error: aborted })).toMatchObject({ exitCode: 1 });
   });
 });
 
