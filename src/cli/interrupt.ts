@@ -23,6 +23,11 @@ export function onInterrupt(notice?: () => void): Interrupt {
     dispose() {
       process.removeListener("SIGINT", handler);
       process.removeListener("SIGTERM", handler);
+      // Interrupted and still saving: a second signal must still mean "exit 130 now", not death by signal.
+      if (controller.signal.aborted) {
+        process.once("SIGINT", () => process.exit(130));
+        process.once("SIGTERM", () => process.exit(130));
+      }
     },
   };
 }
