@@ -109,6 +109,9 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   } catch (e) {
     outcome = interruption(e, o.signal);
   }
+  // A step cut short by Ctrl-C / SIGTERM comes back as a failed step: the signal is the news.
+  if (o.signal?.aborted && outcome.status !== "success")
+    outcome = { status: "interrupted", exitCode: 130, error: "interrupted" };
 
   emit({ type: "build-done", status: outcome.status, exitCode: outcome.exitCode, error: outcome.error });
   const report: RunReport = {
@@ -132,6 +135,8 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
     error: outcome.error,
     exitCode: outcome.exitCode,
     source: o.source ?? null,
+    outDir,
+    freecad: o.cad.freecadVersion || null,
     warnings: replay?.warnings ?? [],
     requirements,
     ...(replay?.failure ? { failedStep: { step: replay.failure.index + 1, ...replay.failure } } : {}),

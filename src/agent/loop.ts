@@ -180,7 +180,8 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
       }
     } catch (e) {
       result.llmMs += performance.now() - started;
-      if (o.signal.aborted) return aborted();
+      // Kept with the stop: a deadline hit while retrying an unreachable provider is a provider error.
+      if (o.signal.aborted) return stop(o.abortedAs?.() ?? "interrupted", e);
       yield { type: "error", kind: "provider", message: errorMessage(e) };
       return stop("provider-error", e);
     }

@@ -1,4 +1,5 @@
 import { ProviderError } from "../llm/types.js";
+import { isPermanentNetworkFailure } from "../llm/network-failure.js";
 
 /**
  * The one retry policy for provider requests (notes/PROVIDERS.md): rate limits (429),
@@ -56,9 +57,9 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
   return p;
 }
 
-/** Whether a failure is worth another attempt (never 400/401, never an abort). */
+/** Whether a failure is worth another attempt (never 400/401, never an abort, never an unreachable endpoint). */
 export function isRetryable(err: unknown): err is ProviderError {
-  return err instanceof ProviderError && err.retryable;
+  return err instanceof ProviderError && err.retryable && !isPermanentNetworkFailure(err);
 }
 
 /**
@@ -112,8 +113,9 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function abortError(signal: AbortSignal): ProviderError {
-  return new ProviderError("aborted", "request aborted", { cause: signal.reason });
+/** `lastError`: the failure being retried when the abort came, so a deadline can say what it was waiting for. */
+function abortError(signal: AbortSignal, lastError?: ProviderError): ProviderError {
+  return new ProviderError("aborted", "request aborted", { cause: lastError ?? signal.reason });
 }
 
 /**
@@ -128,17 +130,26 @@ export async function* streamWithRetry<E>(
   opts: RetryOptions,
 ): AsyncGenerator<E | RetryNotice> {
   const sleep = opts.sleep ?? abortableSleep;
+  let lastError: ProviderError | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       yield* open();
       return;
     } catch (e) {
-      if (opts.signal.aborted) throw e instanceof ProviderError && e.kind === "aborted" ? e : abortError(opts.signal);
+      if (opts.signal.aborted) {
+        if (lastError) throw abortError(opts.signal, lastError);
+        throw e instanceof ProviderError && e.kind === "aborted" ? e : abortError(opts.signal);
+      }
       if (!isRetryable(e) || attempt >= opts.policy.maxAttempts) throw e;
       const delayMs = retryDelayMs(attempt, e, opts.policy, opts.random);
       if (delayMs === undefined) throw e;
+      lastError = e;
       yield { type: "retry", attempt, maxAttempts: opts.policy.maxAttempts, delayMs, error: e };
-      await sleep(delayMs, opts.signal);
+      try {
+        await sleep(delayMs, opts.signal);
+      } catch (abort) {
+        throw opts.signal.aborted ? abortError(opts.signal, e) : abort;
+      }
     }
   }
 }

@@ -139,8 +139,11 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   // at once instead of after a paid response.
   let cadError: unknown = null;
   const cadStarted = performance.now();
+  // Kept here: the version is gone once the worker is closed, before the report is written.
+  let freecadVersion = "";
   const cadReady = cad.start().then(
     () => {
+      freecadVersion = cad.freecadVersion;
       record.setFreecadVersion(cad.freecadVersion);
       emit({ type: "worker-ready", freecad: cad.freecadVersion, ms: Math.round(performance.now() - cadStarted) });
     },
@@ -333,7 +336,8 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     retries: loop?.retries ?? 0,
     steps: record.stepCount,
     cacheWriteTokens: usage.cacheWriteTokens,
-    freecad: cad.freecadVersion || null,
+    freecad: freecadVersion || cad.freecadVersion || null,
+    outDir,
     review: loop?.review ?? NO_REVIEW,
     requirements,
   };

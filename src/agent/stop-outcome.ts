@@ -1,6 +1,7 @@
 import { CadError } from "../cad/protocol.js";
 import type { Provider } from "../llm/providers.js";
 import { ProviderError } from "../llm/types.js";
+import { isConnectionFailure, isPermanentNetworkFailure, withoutProtocolId } from "../llm/network-failure.js";
 import type { StopReason } from "./events.js";
 import type { RunStatus } from "./report.js";
 
@@ -49,12 +50,21 @@ export function stopOutcome(f: StopFacts): StopOutcome {
         exitCode: 1,
         error: "stopped: the model repeated the same tool call 3 times in a row",
       };
-    case "deadline":
+    case "deadline": {
+      // Waiting on a provider that never answered is the provider's failure, not the design's.
+      const waitingFor = unreachableCause(f.error);
+      if (waitingFor)
+        return {
+          status: "error",
+          exitCode: 3,
+          error: `the run hit its deadline (${Math.round((f.timeoutMs ?? 0) / 1000)} s, --timeout) while ${f.provider.name} was unreachable: ${withoutProtocolId(waitingFor.message)}`,
+        };
       return {
         status: "failed",
         exitCode: 1,
         error: `the run hit its deadline (${Math.round((f.timeoutMs ?? 0) / 1000)} s, --timeout)`,
       };
+    }
     case "interrupted":
       return { status: "interrupted", exitCode: 130, error: "interrupted" };
     case "cad-unavailable":
@@ -71,23 +81,31 @@ export function stopOutcome(f: StopFacts): StopOutcome {
 /** One line saying what went wrong with the provider and what to do about it. Never contains a key. */
 export function providerErrorMessage(e: unknown, provider: Provider): string {
   if (!(e instanceof ProviderError)) return `${provider.name}: ${e instanceof Error ? e.message : String(e)}`;
+  if (isPermanentNetworkFailure(e)) return e.message;
+  const message = withoutProtocolId(e.message);
   const status = e.status !== undefined ? ` (HTTP ${e.status})` : "";
   const keyVars = provider.keyEnv.length ? `${provider.keyEnv.join(" or ")}, ` : "";
   switch (e.kind) {
     case "auth":
-      return `${provider.name} rejected the API key${status}: ${e.message}. Check the key (${keyVars}\`cadagent keys set ${provider.id}\`, or api_keys.json) and that it is allowed to use this model.`;
+      return `${provider.name} rejected the API key${status}: ${message}. Check the key (${keyVars}\`cadagent keys set ${provider.id}\`, or api_keys.json) and that it is allowed to use this model.`;
     case "rate_limit":
     case "overloaded":
     case "server":
     case "network":
-      return `${provider.name} kept failing after retries${status}: ${e.message}`;
+      return `${provider.name} kept failing after retries${status}: ${message}`;
     case "not_found":
-      return `${provider.name}: not found${status}: ${e.message}. Check the model id (--model) and the endpoint (--base-url).`;
+      return `${provider.name}: not found${status}: ${message}. Check the model id (--model) and the endpoint (--base-url).`;
     case "bad_request":
-      return `${provider.name} refused the request${status}: ${e.message}`;
+      return `${provider.name} refused the request${status}: ${message}`;
     default:
-      return `${provider.name}${status}: ${e.message}`;
+      return `${provider.name}${status}: ${message}`;
   }
+}
+
+/** The network failure a run was still retrying when its deadline came, if any. */
+function unreachableCause(e: unknown): ProviderError | undefined {
+  const last = e instanceof ProviderError && e.kind === "aborted" ? e.cause : e;
+  return last instanceof ProviderError && last.kind === "network" && isConnectionFailure(last) ? last : undefined;
 }
 
 /** True when an error means the FreeCAD backend is gone for good. */

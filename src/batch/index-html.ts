@@ -7,6 +7,12 @@ const fmt = (n: number, digits = 1): string => (Math.abs(n) >= 1000 ? n.toFixed(
 const href = (j: JobSummary, file: string): string =>
   esc([...j.dir.split("/"), ...file.split("/")].map(encodeURIComponent).join("/"));
 
+/** `{"length": 120}` → "length=120 (set)". */
+const overridesText = (set: Record<string, number>): string =>
+  `${Object.entries(set)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ")} (set)`;
+
 function card(j: JobSummary): string {
   const part = j.parts[0];
   const size = part ? part.bbox.max.map((v, i) => fmt(v - (part.bbox.min[i] ?? 0))).join(" × ") + " mm" : "–";
@@ -46,6 +52,7 @@ function card(j: JobSummary): string {
   ${preview}
   <h2>${esc(j.id)} <span class="status">${esc(j.status)}${j.resumed ? " (resumed)" : ""}</span></h2>
   ${j.brief ? `<p class="brief">${esc(j.brief)}</p>` : ""}
+  ${j.overrides ? `<p class="overrides">with ${esc(overridesText(j.overrides))}</p>` : ""}
   <table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${esc(v)}</td></tr>`).join("")}</table>
   ${j.error ? `<p class="error">${esc(j.error)}</p>` : ""}
   ${(j.failedRequirements ?? []).map((f) => `<p class="error requirement">requirement failed: ${esc(f)}</p>`).join("")}
@@ -101,7 +108,7 @@ body>input:checked+label{background:#222;color:#fff}body>input:focus-visible+lab
 .card.success{border-color:#2e7d32}.card.failed,.card.error{border-color:#c62828}.card.interrupted,.card.not-run{border-color:#ef6c00}
 .card img,.noimg{width:100%;aspect-ratio:4/3;object-fit:contain;background:#fafafa;display:flex;align-items:center;justify-content:center;color:#999}
 h2{font-size:16px;margin:8px 0}.status{font-size:12px;font-weight:normal;color:#555}
-.brief{color:#444;font-style:italic}table{width:100%;border-collapse:collapse}th{text-align:left;color:#666;font-weight:normal;width:35%}
+.brief{color:#444;font-style:italic}.overrides{color:#1565c0;margin-top:-6px}table{width:100%;border-collapse:collapse}th{text-align:left;color:#666;font-weight:normal;width:35%}
 .error{color:#c62828;white-space:pre-wrap}.links a{margin-right:8px}
 </style></head><body>
 <header><h1>cadagent batch</h1>

@@ -6,6 +6,7 @@ import { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from "../util/a
 import { REPORT_FILE_NAME } from "../agent/outputs.js";
 import type { RunReport } from "../agent/report.js";
 import { renderIndexHtml } from "./index-html.js";
+import { JOB_HASH_FIELD, jobHash } from "./job-hash.js";
 import { JobFileError, type BatchJob } from "./jobs.js";
 import { jobSummary, notRunSummary, totals, type BatchSummary, type JobSummary } from "./summary.js";
 import type { WorkerPool } from "./worker-pool.js";
@@ -162,10 +163,13 @@ export function jobDirProblem(root: string, dir: string): string | null {
  * atomically (temp file + rename), and the batch deletes a job's folder before running it, so
  * a report with a final status means every other file of that job is complete.
  */
-export function completedReport(dir: string, retryFailed = false): RunReport | undefined {
+export function completedReport(dir: string, retryFailed = false, hash?: string): RunReport | undefined {
   try {
     const r = JSON.parse(readFileSync(path.join(dir, REPORT_FILE_NAME), "utf8")) as RunReport;
     if (!COMPLETE.has(r.status) || (retryFailed && r.status === "failed")) return undefined;
+    // A job whose definition changed since it ran is not done (reports from before hashes are kept).
+    const stored = r[JOB_HASH_FIELD];
+    if (hash !== undefined && typeof stored === "string" && stored !== hash) return undefined;
     return r;
   } catch {
     return undefined;
@@ -193,6 +197,26 @@ function errorReport(job: BatchJob, e: unknown, ms: number): RunReport {
   };
 }
 
+/**
+ * Adds the job's hash to the report.json it wrote, so a later --resume can tell whether the job
+ * changed. The hash is taken before the run: it describes the definition that was built.
+ */
+async function stampJobHash(dir: string, hash: string): Promise<void> {
+  const file = path.join(dir, REPORT_FILE_NAME);
+  let report: Record<string, unknown>;
+  try {
+    report = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch {
+    return; // no report (a job that failed before writing one is re-run by --resume anyway)
+  }
+  await writeJsonAtomic(file, { ...report, [JOB_HASH_FIELD]: hash });
+}
+
+/** The job's `set`, shown beside the record's original brief (the brief alone would mislead). */
+function withOverrides(s: JobSummary, job: BatchJob): JobSummary {
+  return job.set && Object.keys(job.set).length ? { ...s, overrides: job.set } : s;
+}
+
 /** summary.json and index.html; the sync variant is for a second Ctrl-C, when awaiting is not possible. */
 export async function writeBatchFiles(outDir: string, summary: BatchSummary): Promise<void> {
   await writeJsonAtomic(path.join(outDir, "summary.json"), summary);
@@ -216,7 +240,9 @@ export class BatchRun {
   constructor(private readonly o: BatchOptions) {}
 
   summary(): BatchSummary {
-    const jobs = this.o.jobs.map((j) => this.results.get(j.id) ?? notRunSummary(j.id, j.kind, this.rel(j), j.brief));
+    const jobs = this.o.jobs.map((j) =>
+      withOverrides(this.results.get(j.id) ?? notRunSummary(j.id, j.kind, this.rel(j), j.brief), j),
+    );
     return {
       format: "cadagent.batch/1",
       startedAt: new Date(this.started).toISOString(),
@@ -234,7 +260,7 @@ export class BatchRun {
     const o = this.o;
     const todo: BatchJob[] = [];
     for (const job of o.jobs) {
-      const done = o.resume ? completedReport(jobDir(o.outDir, job), o.retryFailed) : undefined;
+      const done = o.resume ? completedReport(jobDir(o.outDir, job), o.retryFailed, jobHash(job)) : undefined;
       if (done) {
         this.results.set(job.id, jobSummary(job.id, job.kind, this.rel(job), done, true));
         o.onEvent({ type: "job-skip", id: job.id, status: done.status });
@@ -284,6 +310,7 @@ export class BatchRun {
     }
     // Leftovers of a killed run must never be mistaken for output (or be resumed as complete).
     rmSync(dir, { recursive: true, force: true });
+    const hash = jobHash(job);
     o.onEvent({ type: "job-start", id: job.id, kind: job.kind, dir });
     const t0 = Date.now();
     let report: RunReport;
@@ -297,6 +324,7 @@ export class BatchRun {
     } finally {
       if (cad) await o.pool.release(cad);
     }
+    await stampJobHash(dir, hash);
     const s = jobSummary(job.id, job.kind, this.rel(job), report);
     o.onEvent({ type: "job-done", job: s });
     return s;

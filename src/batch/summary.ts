@@ -28,6 +28,8 @@ export interface JobSummary {
   error: string | null;
   /** Declared requirements the delivered part missed, one line each (absent when none failed). */
   failedRequirements?: string[];
+  /** A design job's `set`: the values that differ from the record's brief. */
+  overrides?: Record<string, number>;
 }
 
 export interface BatchSummary {

@@ -7,6 +7,9 @@ import { keyHelp, listKeys, probeKeychain, type KeySource } from "../keys/key-st
 import { loadConfig } from "../config/load.js";
 import { API_KEYS_FILE, cadagentHome, PROJECT_CONFIG_FILE, USER_CONFIG_FILE } from "../config/paths.js";
 import { loadProviders, type Provider } from "../llm/providers.js";
+import { isLoopbackHost } from "../llm/network-failure.js";
+import { endpointListens } from "./local-endpoint.js";
+import { resolveBaseUrl } from "./resolve-run.js";
 
 /**
  * `cadagent doctor`: can a design run on this machine, and if not, what to fix. Checks run in
@@ -213,12 +216,27 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
       `no provider has an API key${example ? `: e.g. for ${example.name}, ${keyHelp(example, apiKeysFile)}` : ""}`,
     );
   } else if (!doctorProviders.some((d) => d.ready && d.keyRequired)) {
-    const local = doctorProviders
-      .filter((d) => d.ready)
-      .map((d) => d.id)
-      .join(", ");
-    warnings.push(`no hosted provider has a key; only ${local} (local, needs its server running — not checked)`);
+    // Only keyless local providers are left: "ready" would be a promise nobody checked.
+    const local = await localProviders(
+      doctorProviders.filter((d) => d.ready).flatMap((d) => byId.get(d.id) ?? []),
+      env,
+    );
+    const running = local.filter((l) => l.listens);
+    if (running.length)
+      warnings.push(
+        `no hosted provider has a key; only ${running.map((l) => `${l.id} (answers at ${l.url})`).join(", ")}`,
+      );
+    else {
+      const example = providers.find((p) => p.keyRequired);
+      problems.push(
+        `no provider can run: no hosted provider has a key${example ? ` (e.g. for ${example.name}, ${keyHelp(example, apiKeysFile)})` : ""}, and ${local.map((l) => `${l.id} does not answer at ${l.url}${l.id === "ollama" ? " (start it with `ollama serve`)" : ""}`).join("; ") || "no local provider is configured"}`,
+      );
+    }
   }
+  if (!keychain.available)
+    warnings.push(
+      `keychain: ${keychain.label} unavailable — ${keychain.reason ?? "unknown reason"} (keys can still come from environment variables or ${keys.apiKeysFile.path})`,
+    );
 
   return {
     ok: problems.length === 0,
@@ -245,4 +263,23 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     problems,
     warnings,
   };
+}
+
+/** Keyless providers with the URL a run would use and whether it listens (loopback only; others are not probed). */
+async function localProviders(
+  providers: readonly Provider[],
+  env: NodeJS.ProcessEnv,
+): Promise<Array<{ id: string; url: string; listens: boolean }>> {
+  return Promise.all(
+    providers.map(async (p) => {
+      let url = p.baseUrl;
+      try {
+        url = resolveBaseUrl(p, undefined, env);
+      } catch {
+        return { id: p.id, url, listens: false };
+      }
+      const local = isLoopbackHost(new URL(url).hostname);
+      return { id: p.id, url, listens: local ? ((await endpointListens(url)) ?? false) : true };
+    }),
+  );
 }

@@ -3,31 +3,42 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { packageRoot } from "../util/package-root.js";
-import * as batch from "./commands/batch.js";
-import * as build from "./commands/build.js";
-import * as design from "./commands/design.js";
-import * as doctor from "./commands/doctor.js";
-import * as edit from "./commands/edit.js";
-import * as evalCmd from "./commands/eval.js";
-import * as keys from "./commands/keys.js";
-import * as mcp from "./commands/mcp.js";
-import * as providers from "./commands/providers.js";
-import * as tools from "./commands/tools.js";
 import { UserError, ExitCode } from "../util/user-error.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import { quietOnClosedPipes } from "./closed-pipes.js";
+import { reportUnexpected } from "./unexpected-error.js";
+import { addExamples } from "./help-examples.js";
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
   .version;
 
-export function createProgram(): Command {
-  const program = new Command("cadagent")
-    .version(version)
-    .description(
-      "Design real, parametric CAD parts (STEP / STL / FCStd) from a natural-language brief, with an LLM driving FreeCAD.",
-    )
-    .showHelpAfterError("(run with --help for usage)")
-    .addHelpText(
-      "after",
-      `
+interface CommandModule {
+  register(program: Command): void;
+}
+
+/**
+ * Every command module, loaded only when needed: a design pulls in the provider SDKs, the MCP
+ * server its SDK, and `--version`, `keys`, `tools` must not pay for any of that. The order is the
+ * order of the root help. `design` registers the root action (`cadagent "<brief>"`) too.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  design: () => import("./commands/design.js"),
+  edit: () => import("./commands/edit.js"),
+  build: () => import("./commands/build.js"),
+  batch: () => import("./commands/batch.js"),
+  tools: () => import("./commands/tools.js"),
+  providers: () => import("./commands/providers.js"),
+  keys: () => import("./commands/keys.js"),
+  doctor: () => import("./commands/doctor.js"),
+  mcp: () => import("./commands/mcp.js"),
+  eval: () => import("./commands/eval.js"),
+};
+
+const ROOT_EXAMPLES = `
+Each run writes design.cad.json, model.step/.stl/.FCStd, preview.png, report.json and
+transcript.jsonl into its output folder. Exit codes: 0 success, 1 design failed, 2 usage or
+configuration, 3 provider error, 4 FreeCAD unavailable, 130 interrupted (what exists is saved).
+
 Examples:
   $ cadagent "a wall bracket for a 25 mm pipe, 3 mm steel, two M5 holes"
   $ cadagent -p openai -m gpt-5-mini --budget 0.50 "a 60x40x5 mm plate with four M4 holes"
@@ -36,20 +47,71 @@ Examples:
   $ cadagent edit cadagent-out/bracket "make it 5 mm thicker" -i
   $ cadagent -f brief.txt --strict                       # exit 1 when a stated number is not met
   $ printf %s "$KEY" | cadagent keys set anthropic      # key from stdin into the OS keychain
+  $ cadagent help build                                 # one command's flags and examples`;
 
-Each run writes design.cad.json, model.step/.stl/.FCStd, preview.png, report.json and
-transcript.jsonl into its output folder. Exit codes: 0 success, 1 design failed, 2 usage or
-configuration, 3 provider error, 4 FreeCAD unavailable, 130 interrupted (what exists is saved).`,
+function baseProgram(): Command {
+  const program = new Command("cadagent")
+    .version(version)
+    .description(
+      "Design real, parametric CAD parts (STEP / STL / FCStd) from a natural-language brief, with an LLM driving FreeCAD.",
     )
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", ROOT_EXAMPLES)
+    .enablePositionalOptions()
     .exitOverride();
-  for (const m of [design, edit, build, batch, tools, providers, keys, doctor, mcp, evalCmd]) m.register(program);
   return program;
 }
 
+/** The program with the named commands registered (all of them when `names` is undefined). */
+export async function createProgram(names?: readonly string[]): Promise<Command> {
+  const program = baseProgram();
+  const wanted = names ?? Object.keys(COMMANDS);
+  for (const [name, load] of Object.entries(COMMANDS)) if (wanted.includes(name)) (await load()).register(program);
+  if (!names) {
+    program
+      .command("version")
+      .description("Print the version")
+      .addHelpText("after", "\nExamples:\n  $ cadagent version\n  $ cadagent --version")
+      .action(() => void process.stdout.write(`${version}\n`));
+    program.helpCommand("help [command]", "Show help for a command");
+  }
+  addExamples(program);
+  return program;
+}
+
+/**
+ * Which commands to register for these arguments, and the arguments to parse: `help <cmd>`
+ * becomes `<cmd> --help`; a brief needs only `design`; the root help needs every command.
+ */
+function plan(args: readonly string[]): { names: string[] | undefined; args: string[] } {
+  const [first, second] = args;
+  if (first === "help") {
+    if (second === undefined) return { names: undefined, args: ["--help"] };
+    if (!(second in COMMANDS)) {
+      const guess = didYouMean(second, Object.keys(COMMANDS));
+      throw new UserError(
+        `no command '${second}'${guess ? `: did you mean \`cadagent help ${guess}\`?` : ""} (commands: ${Object.keys(COMMANDS).join(", ")})`,
+      );
+    }
+    return { names: [second], args: [second, "--help"] };
+  }
+  if (first !== undefined && first in COMMANDS) return { names: [first], args: [...args] };
+  const wantsHelp = args.length === 0 || args.some((a) => a === "-h" || a === "--help");
+  return { names: wantsHelp ? undefined : ["design"], args: [...args] };
+}
+
 async function main(): Promise<void> {
-  const program = createProgram();
+  quietOnClosedPipes();
+  const args = process.argv.slice(2);
+  // Answered before anything else loads: scripts call --version to probe the install.
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "version")) {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
   try {
-    await program.parseAsync(process.argv);
+    const p = plan(args);
+    const program = await createProgram(p.names);
+    await program.parseAsync(p.args, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0.
@@ -61,8 +123,7 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode;
       return;
     }
-    process.stderr.write(`cadagent: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = ExitCode.designFailed;
+    process.exitCode = reportUnexpected(e);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Provider } from "../llm/providers.js";
-import { createAdapter } from "../llm/create-adapter.js";
+import type { AdapterOptions } from "../llm/adapter-options.js";
 import type { ProtocolAdapter } from "../llm/types.js";
+import { unreachableError } from "../llm/network-failure.js";
 
 /** Per-request inactivity limit: generous, because a model may think for a while before its first token. */
 export const REQUEST_IDLE_TIMEOUT_MS = 180_000;
@@ -9,6 +10,10 @@ export const REQUEST_IDLE_TIMEOUT_MS = 180_000;
  * The adapter a command uses for one provider: the catalog's headers, prompt caching where the
  * protocol has it, streaming unless CADAGENT_STREAM=0 (undocumented: JSON endpoints, for
  * servers without SSE and for tests).
+ *
+ * Unreachable endpoints come out as one non-retryable error naming the URL, cause and fix.
+ * The provider SDKs are loaded on the first request, not at start-up: `--help`, `keys`, `tools`
+ * and a refused brief should not pay a second of SDK loading.
  */
 export function providerAdapter(
   provider: Provider,
@@ -16,7 +21,7 @@ export function providerAdapter(
   apiKey: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): ProtocolAdapter {
-  return createAdapter({
+  const options: AdapterOptions = {
     protocol: provider.protocol,
     baseUrl,
     apiKey: apiKey ?? "",
@@ -24,5 +29,18 @@ export function providerAdapter(
     promptCaching: provider.protocol === "anthropic",
     timeoutMs: REQUEST_IDLE_TIMEOUT_MS,
     stream: env.CADAGENT_STREAM !== "0",
-  });
+  };
+  let loaded: Promise<ProtocolAdapter> | undefined;
+  return {
+    protocol: provider.protocol,
+    async *stream(request, signal) {
+      loaded ??= import("../llm/create-adapter.js").then((m) => m.createAdapter(options));
+      try {
+        yield* (await loaded).stream(request, signal);
+      } catch (e) {
+        // Nothing listens there, or the name does not resolve: say so now rather than after retries.
+        throw unreachableError(e, provider, baseUrl) ?? e;
+      }
+    },
+  };
 }

@@ -1,7 +1,9 @@
 import type { AgentEvent, ToolFigures } from "../agent/events.js";
 import type { RunReport } from "../agent/report.js";
+import { withoutProtocolId } from "../llm/network-failure.js";
 import { describeRequirement, type RequirementResult } from "../tools/requirements.js";
 import { Redactor } from "../util/redact.js";
+import { PLAIN, type Style } from "./style.js";
 
 /**
  * Terminal output of a design run. Human progress (model text as it streams, one line per tool
@@ -40,7 +42,11 @@ const seconds = (ms: number): string => (ms >= 10_000 ? `${Math.round(ms / 1000)
  * Streamed text goes through a sliding-window redactor: events are redacted one by one, and a
  * key split over two text deltas would pass that unseen.
  */
-export function humanRenderer(write: Write, redactor: Redactor = new Redactor()): (e: AgentEvent) => void {
+export function humanRenderer(
+  write: Write,
+  redactor: Redactor = new Redactor(),
+  style: Style = PLAIN,
+): (e: AgentEvent) => void {
   let midLine = false;
   const stream = redactor.stream();
   const flushText = (): void => {
@@ -80,7 +86,9 @@ export function humanRenderer(write: Write, redactor: Redactor = new Redactor())
       }
       case "retry":
         line(
-          `  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${e.message} — retry ${e.attempt + 1}/${e.maxAttempts} in ${seconds(e.delayMs)}`,
+          style.warn(
+            `  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${withoutProtocolId(e.message)} — retry ${e.attempt}/${e.maxAttempts - 1} in ${seconds(e.delayMs)}`,
+          ),
         );
         break;
       case "tool-call":
@@ -93,7 +101,9 @@ export function humanRenderer(write: Write, redactor: Redactor = new Redactor())
             `  → ${e.name}${e.figures.name && e.name !== "finish" ? ` ${e.figures.name}` : ""}${figures ? `${sep}${figures}` : ""}`,
           );
         } else {
-          line(`  ✗ ${e.name}: ${e.error?.message ?? "failed"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`);
+          line(
+            `  ${style.fail("✗")} ${e.name}: ${e.error?.message ?? "failed"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`,
+          );
         }
         break;
       }
@@ -120,10 +130,10 @@ export function humanRenderer(write: Write, redactor: Redactor = new Redactor())
         line(`  FreeCAD worker restarted (${e.reason}); ${e.replayed} steps replayed`);
         break;
       case "export":
-        line(e.error ? `  export ${e.format} FAILED: ${e.error}` : `  wrote ${e.file}`);
+        line(e.error ? `  ${style.fail("✗")} export ${e.format} FAILED: ${e.error}` : `  wrote ${e.file}`);
         break;
       case "warning":
-        line(`  warning: ${e.message}`);
+        line(style.warn(`  warning: ${e.message}`));
         break;
       case "requirements": {
         const failed = e.results.filter((r) => !r.pass);
@@ -131,7 +141,7 @@ export function humanRenderer(write: Write, redactor: Redactor = new Redactor())
         break;
       }
       case "error":
-        line(`  error: ${e.message}`);
+        // Every error ends the run, and the closing line (formatReport) states it: printed once.
         break;
       case "usage":
       case "turn-end":
@@ -147,7 +157,7 @@ export function humanRenderer(write: Write, redactor: Redactor = new Redactor())
 }
 
 /** The closing lines: parts, files, totals, and the status with its reason. */
-export function formatReport(r: RunReport, outDir: string): string {
+export function formatReport(r: RunReport, outDir: string, style: Style = PLAIN): string {
   const lines: string[] = [];
   for (const p of r.parts)
     lines.push(
@@ -161,8 +171,8 @@ export function formatReport(r: RunReport, outDir: string): string {
   lines.push(
     `  ${r.turns} turns, ${r.toolCalls} tool calls (${r.toolErrors} errors), ${tokens}, ${cost}, ${seconds(r.timing.totalMs)}`,
   );
-  if (r.status === "success") lines.push(`done: ${Object.values(r.files).join(", ")} in ${outDir}`);
-  else lines.push(`${r.status}: ${r.error ?? "unknown error"}\n  saved so far: ${outDir}`);
+  if (r.status === "success") lines.push(`${style.ok("✓")} done: ${Object.values(r.files).join(", ")} in ${outDir}`);
+  else lines.push(`${style.fail("✗")} ${r.status}: ${r.error ?? "unknown error"}\n  saved so far: ${outDir}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { checkOutDir } from "./out-dir-check.js";
 import type { BatchJob } from "../batch/jobs.js";
 import { findFreecad, freecadInstallHint } from "../cad/find-freecad.js";
 import { loadConfig, mergeFlags, type ConfigFlags } from "../config/load.js";
@@ -146,7 +147,10 @@ export async function resolveBatch(
   if (!freecad) throw new UserError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
   return {
     config,
-    outDir: config.out ?? path.join(config.outDir, `batch-${timestamp(new Date())}`),
+    outDir: checkOutDir(
+      config.out ?? path.join(config.outDir, `batch-${timestamp(new Date())}`),
+      config.out !== undefined ? "-o" : "output folder",
+    ),
     freecadCmd: freecad.path,
     timeoutMs: config.timeoutSeconds !== undefined ? Math.round(config.timeoutSeconds * 1000) : undefined,
     providers,

@@ -6,6 +6,7 @@ import { loadProviders, modelPrice, type Provider } from "../llm/providers.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { listKeys, requireKey, type ResolvedKey } from "../keys/key-store.js";
 import { UserError, ExitCode } from "../util/user-error.js";
+import { checkOutDir } from "./out-dir-check.js";
 
 /**
  * Everything a design run needs from flags, environment, config files and the key store,
@@ -71,7 +72,10 @@ export async function resolveRun(
     model,
     baseUrl,
     key,
-    outDir: config.out ?? path.join(config.outDir, `${slugify(brief)}-${timestamp(new Date())}`),
+    outDir: checkOutDir(
+      config.out ?? path.join(config.outDir, `${slugify(brief)}-${timestamp(new Date())}`),
+      config.out !== undefined ? "-o" : "output folder",
+    ),
     freecadCmd: freecad.path,
     timeoutMs: config.timeoutSeconds !== undefined ? Math.round(config.timeoutSeconds * 1000) : undefined,
   };

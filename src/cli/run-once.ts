@@ -4,9 +4,11 @@ import { previewHook } from "../agent/preview.js";
 import { runDesign, type RunEdit } from "../agent/run-design.js";
 import type { ReadableInputs } from "../tools/context.js";
 import { Redactor } from "../util/redact.js";
+import { onInterrupt } from "./interrupt.js";
 import { providerAdapter } from "./provider-adapter.js";
 import { formatReport, humanRenderer, ndjsonRenderer } from "./render.js";
 import type { DesignFlags, ResolvedRun } from "./resolve-run.js";
+import { styleFor } from "./style.js";
 
 /** Flags of `design` and `edit`. */
 export interface RunFlags extends DesignFlags {
@@ -29,26 +31,24 @@ export interface RunOnceOptions {
 
 /**
  * One model run as the terminal shows it: progress on stderr, the closing lines, `--json` on
- * stdout. The first Ctrl-C stops and saves what exists (exit 130), a second leaves at once.
+ * stdout. The first Ctrl-C or SIGTERM stops and saves what exists (exit 130), a second leaves at once.
  */
 export async function runOnce(o: RunOnceOptions): Promise<RunReport> {
   const { run, flags } = o;
   const outDir = o.outDir ?? run.outDir;
   const redactor = new Redactor([run.key?.key]);
   const err = (s: string): void => void process.stderr.write(redactor.redact(s));
-  const human = humanRenderer(err, redactor);
+  const style = styleFor(process.stderr);
+  const human = humanRenderer(err, redactor, style);
   const events = flags.events ? ndjsonRenderer((s) => void process.stdout.write(s)) : undefined;
-  const interrupt = new AbortController();
-  const onSigint = (): void => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-    err("\ninterrupting: saving the design record, transcript and report (Ctrl-C again to quit now)\n");
-  };
   const inputs: ReadableInputs = o.inputs ?? {
     files: (flags.input ?? []).map((f) => path.resolve(f)),
     folders: [],
   };
-  process.on("SIGINT", onSigint);
+  // First Ctrl-C or SIGTERM: stop and save what exists (exit 130). Second: leave at once.
+  const interrupt = onInterrupt(() =>
+    err("\ninterrupting: saving the design record, transcript and report (Ctrl-C again to quit now)\n"),
+  );
   let report: RunReport;
   try {
     report = await runDesign({
@@ -76,9 +76,9 @@ export async function runOnce(o: RunOnceOptions): Promise<RunReport> {
       },
     });
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    interrupt.dispose();
   }
-  err(formatReport(report, outDir));
+  err(formatReport(report, path.resolve(outDir), style));
   if (flags.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
   return report;
 }

@@ -16,6 +16,7 @@ import { freecadInstallHint } from "../../cad/find-freecad.js";
 import type { ProtocolAdapter } from "../../llm/types.js";
 import { createRegistry } from "../../tools/catalog.js";
 import { batchProgress } from "../batch-progress.js";
+import { refuseRecordAsJobs } from "../batch-source-check.js";
 import { registerMerge } from "./batch-merge.js";
 import { UserError, ExitCode } from "../../util/user-error.js";
 import { providerAdapter } from "../provider-adapter.js";
@@ -139,6 +140,7 @@ export async function batchCommand(source: string, flags: BatchCommandFlags): Pr
     throw new UserError("--resume needs -o <the batch folder to resume>", ExitCode.usage);
   if (flags.retryFailed && !flags.resume)
     throw new UserError("--retry-failed only makes sense with --resume", ExitCode.usage);
+  refuseRecordAsJobs(source);
   const all = usage(() => loadJobs(source));
   const jobs = shard ? shardJobs(all, shard) : all;
   const concurrency = parseConcurrency(flags.concurrency, jobs);

@@ -19,11 +19,16 @@ import { createRegistry } from "../../tools/catalog.js";
 import { checkSteps } from "../../record/replay.js";
 import { UserError, ExitCode } from "../../util/user-error.js";
 import { failedRequirements, requirementLine } from "../render.js";
+import { loadConfig, mergeFlags } from "../../config/load.js";
+import { loadProviders } from "../../llm/providers.js";
+import { onInterrupt } from "../interrupt.js";
+import { checkOutDir } from "../out-dir-check.js";
+import { styleFor, type Style } from "../style.js";
 
 interface BuildFlags {
   set: string[];
   out?: string;
-  formats: string;
+  formats?: string;
   json?: boolean;
   views?: boolean;
   allowPython?: boolean;
@@ -43,8 +48,14 @@ export function register(program: Command): void {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option("-o, --out <dir>", "output folder (default: ./cadagent-out/<record>-<yyyymmdd-hhmmss>)")
-    .option("--formats <list>", "exported formats, comma-separated", DEFAULT_FORMATS.join(","))
+    .option(
+      "-o, --out <dir>",
+      "output folder (default: <outDir from config, else ./cadagent-out>/<record>-<yyyymmdd-hhmmss>)",
+    )
+    .option(
+      "--formats <list>",
+      `exported formats, comma-separated (default: the config's formats, else ${DEFAULT_FORMATS.join(",")})`,
+    )
     .option("--views", "also write views.png: the top, front and right views beside the iso view")
     .option("--json", "print report.json on stdout at the end")
     .option("--allow-python", "allow run_python steps (records made with --allow-python)")
@@ -55,16 +66,33 @@ export function register(program: Command): void {
       [] as string[],
     )
     .option("--strict", "exit 1 when a requirement the record declares fails")
+    .addHelpText(
+      "after",
+      `
+cadagent.config.json (project) and <CADAGENT_HOME>/config.json (user) apply as for a design:
+outDir, formats and freecadPath; flags win.
+
+Examples:
+  $ cadagent build cadagent-out/bracket/design.cad.json
+  $ cadagent build bracket.cad.json --set thickness=4 --set width=50 -o out/bracket-4mm
+  $ cadagent build bracket.cad.json --formats step --json > report.json   # progress stays on stderr`,
+    )
     .action(async (design: string, flags: BuildFlags) => {
       process.exitCode = await runBuildCommand(design, flags);
     });
 }
 
 async function runBuildCommand(design: string, flags: BuildFlags): Promise<number> {
+  // The same settings a design uses, refused the same way when invalid (exit 2).
+  const opts = { env: process.env, cwd: process.cwd(), providers: () => loadProviders() };
+  const config = mergeFlags(loadConfig(opts), { ...(flags.out !== undefined ? { out: flags.out } : {}) }, opts);
   const registry = createRegistry({ allowPython: flags.allowPython ?? false });
   const record = applyOverridesOrFail(loadRecord(design, registry.names()), design, parseSets(flags.set));
-  const formats = formatsOrFail(flags.formats);
-  const outDir = path.resolve(flags.out ?? defaultOutDir(design));
+  const formats = flags.formats !== undefined ? formatsOrFail(flags.formats) : config.formats;
+  const outDir = checkOutDir(
+    config.out ?? defaultOutDir(design, config.outDir),
+    config.out !== undefined ? "-o" : "output folder",
+  );
   const bad = checkSteps(record, registry);
   if (bad.length) throw new UserError(`${design}: ${bad.slice(0, 10).join("\n")}`);
   if (flags.set.length && sameFile(design, path.join(outDir, DESIGN_FILE_NAME)))
@@ -72,12 +100,12 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
       `building ${design} with --set into its own folder would overwrite the record with the changed one; choose another --out`,
     );
 
-  const freecad = findFreecad();
+  const freecad = findFreecad(process.env, config.freecadPath);
   if (!freecad) throw new UserError(`FreeCAD not found: ${freecadInstallHint()}`, ExitCode.cad);
   const cad = new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 120_000 });
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once("SIGINT", onSigint);
+  // Ctrl-C or SIGTERM: stop, write what exists and report.json (exit 130).
+  const abort = onInterrupt();
+  const style = styleFor(process.stderr);
   try {
     try {
       await cad.start();
@@ -88,7 +116,8 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
         ExitCode.cad,
       );
     }
-    const progress = flags.json ? undefined : stderrProgress(record);
+    // stdout is for --json only; progress always goes to stderr.
+    const progress = stderrProgress(record, style);
     const report = await buildDesign({
       record,
       outDir,
@@ -102,10 +131,10 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
       strict: flags.strict ?? false,
       ...(progress ? { onEvent: progress } : {}),
     });
-    finishOutput(report, outDir, flags.json ?? false);
+    finishOutput(report, outDir, flags.json ?? false, style);
     return report.exitCode;
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    abort.dispose();
     await cad.close().catch(() => undefined);
   }
 }
@@ -161,16 +190,16 @@ function formatsOrFail(list: string): ExportFormat[] {
 }
 
 /** `./cadagent-out/<record name>-<yyyymmdd-hhmmss>` (local time, as a user reads it). */
-function defaultOutDir(design: string): string {
+function defaultOutDir(design: string, root: string): string {
   const base = path.basename(design).replace(/\.cad\.json$|\.json$/i, "") || "design";
   const d = new Date();
   const p = (n: number): string => String(n).padStart(2, "0");
   const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-  return path.join("cadagent-out", `${base}-${stamp}`);
+  return path.join(root, `${base}-${stamp}`);
 }
 
 /** Human progress, one line per step, on stderr (stdout stays for --json). */
-function stderrProgress(record: DesignRecord): (e: BuildEvent) => void {
+function stderrProgress(record: DesignRecord, style: Style): (e: BuildEvent) => void {
   const total = record.steps.length;
   const write = (s: string): void => void process.stderr.write(`${s}\n`);
   return (e) => {
@@ -178,10 +207,10 @@ function stderrProgress(record: DesignRecord): (e: BuildEvent) => void {
     else if (e.type === "step" && e.ok) write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
     else if (e.type === "step")
       write(
-        `  [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`,
+        `  ${style.fail("✗")} [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`,
       );
     else if (e.type === "export" && e.error) write(`  export ${e.format} FAILED: ${e.error}`);
-    else if (e.type === "preview" && e.error) write(`  warning: no preview: ${e.error}`);
+    else if (e.type === "preview" && e.error) write(style.warn(`  warning: no preview: ${e.error}`));
   };
 }
 
@@ -194,18 +223,15 @@ function healthNote(result: Record<string, unknown> | undefined): string {
   return `${name}${volume}`;
 }
 
-function finishOutput(report: RunReport, outDir: string, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return;
-  }
+function finishOutput(report: RunReport, outDir: string, json: boolean, style: Style): void {
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   const w = (s: string): void => void process.stderr.write(`${s}\n`);
   for (const p of report.parts)
     w(`  part ${p.name}: volume ${p.volume.toFixed(3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
-  for (const q of failedRequirements(report)) w(`  requirement FAILED: ${requirementLine(q)}`);
-  if (report.status === "success") w(`done: ${Object.values(report.files).join(", ")} in ${outDir}`);
+  for (const q of failedRequirements(report)) w(style.warn(`  requirement FAILED: ${requirementLine(q)}`));
+  if (report.status === "success") w(`${style.ok("✓")} done: ${Object.values(report.files).join(", ")} in ${outDir}`);
   else
     w(
-      `${report.status}: ${report.error ?? "unknown error"}${report.exitCode === ExitCode.cad ? `\n${freecadInstallHint()}` : ""}`,
+      `${style.fail("✗")} ${report.status}: ${report.error ?? "unknown error"}${report.exitCode === ExitCode.cad ? `\n${freecadInstallHint()}` : ""}`,
     );
 }

@@ -1,10 +1,18 @@
 import type { Command } from "commander";
 import { DEFAULT_FORMATS } from "../../agent/outputs.js";
 import { ExitCode, UserError } from "../../util/user-error.js";
+import { refuseCommandWord, refuseUnquoted } from "../brief-guard.js";
 import { readBrief } from "../brief-input.js";
 import { refineLoop } from "../refine-loop.js";
 import { runOnce, type RunFlags } from "../run-once.js";
 import { resolveRun } from "../resolve-run.js";
+
+const DESIGN_EXAMPLES = `
+Examples:
+  $ cadagent design "a 60x40x5 mm mounting plate with four M4 holes 5 mm from the corners"
+  $ cadagent design -p gemini --budget 0.25 --views "a 20 mm cube with 2 mm fillets" -o out/cube
+  $ cadagent design --json "a 30 mm washer, 3 mm thick, 10 mm hole" > report.json
+  $ cadagent design -f brief.txt --strict                # exit 1 when a stated number is not met`;
 
 const BRIEF_HELP = 'what to design, e.g. "a 60x40x5 mm mounting plate with four M4 holes 5 mm from the corners"';
 
@@ -44,21 +52,27 @@ function collect(v: string, prev: string[]): string[] {
  */
 export function register(program: Command): void {
   program.enablePositionalOptions();
-  withDesignOptions(program.argument("[brief]", BRIEF_HELP)).action(
-    async (brief: string | undefined, flags: RunFlags) => {
-      if (brief === undefined && flags.briefFile === undefined) {
-        program.outputHelp({ error: true });
-        process.exitCode = ExitCode.usage;
-        return;
-      }
-      process.exitCode = await designCommand(brief, flags);
-    },
-  );
+  // Variadic only so that an unquoted brief is caught with a hint, not "too many arguments".
+  withDesignOptions(program.argument("[brief...]", BRIEF_HELP)).action(async (words: string[], flags: RunFlags) => {
+    if (words.length === 0 && flags.briefFile === undefined) {
+      program.outputHelp({ error: true });
+      process.exitCode = ExitCode.usage;
+      return;
+    }
+    let brief: string | undefined;
+    if (words.length) {
+      refuseUnquoted(words);
+      brief = words.join(" ");
+      refuseCommandWord(brief);
+    }
+    process.exitCode = await designCommand(brief, flags);
+  });
   withDesignOptions(
     program
       .command("design")
       .description("Design a part from a natural-language brief (the default command)")
-      .argument("[brief]", BRIEF_HELP),
+      .argument("[brief]", BRIEF_HELP)
+      .addHelpText("after", DESIGN_EXAMPLES),
   ).action(async (brief: string | undefined, flags: RunFlags) => {
     process.exitCode = await designCommand(brief, flags);
   });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { runDoctor, type DoctorReport } from "../doctor.js";
 import { ExitCode } from "../../util/user-error.js";
+import { PLAIN, styleFor, type Style } from "../style.js";
 
 /**
  * Registers `cadagent doctor [--json]`: exit 0 when a design can run here, 2 with what to fix.
@@ -13,15 +14,21 @@ export function register(program: Command): void {
     .option("--json", "print the report as JSON on stdout")
     .action(async (flags: { json?: boolean }) => {
       const report = await runDoctor({ env: process.env, cwd: process.cwd() });
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report));
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report, styleFor(process.stdout)),
+      );
       process.exitCode = report.ok ? ExitCode.ok : ExitCode.usage;
     });
 }
 
-const mark = (ok: boolean): string => (ok ? "ok  " : "FAIL");
-
-/** The human report: one line per check, then what to fix. Holds no key. */
-export function formatDoctor(r: DoctorReport): string {
+/**
+ * The human report: one line per check, then what to fix. Holds no key. Plain output keeps
+ * greppable words (ok / FAIL / warn); a terminal gets coloured glyphs.
+ */
+export function formatDoctor(r: DoctorReport, style: Style = PLAIN): string {
+  const plain = style === PLAIN;
+  const mark = (ok: boolean): string => (plain ? (ok ? "ok  " : "FAIL") : ok ? style.ok("✓") : style.fail("✗"));
+  const warnMark = plain ? "warn" : style.warn("!");
   const lines: string[] = [];
   lines.push(`${mark(r.node.ok)} Node ${r.node.version}`);
   const files = [
@@ -41,11 +48,8 @@ export function formatDoctor(r: DoctorReport): string {
       ? `${mark(true)} worker started in ${r.worker.startMs ?? "?"} ms, ping answered in ${r.worker.pingMs ?? "?"} ms`
       : `${mark(false)} worker: ${r.worker.error ?? "did not start"}`,
   );
-  lines.push(
-    r.keychain.available
-      ? `${mark(true)} keychain: ${r.keychain.label} usable`
-      : `warn keychain: ${r.keychain.label} unavailable — ${r.keychain.reason ?? "unknown reason"} (keys can still come from environment variables or ${r.apiKeysFile.path})`,
-  );
+  // An unavailable keychain is one of r.warnings (so --json carries it too), printed below.
+  if (r.keychain.available) lines.push(`${mark(true)} keychain: ${r.keychain.label} usable`);
   const withKey = r.providers.filter((p) => p.source).map((p) => `${p.id} (${p.source}: ${p.detail ?? ""})`);
   const keyless = r.providers.filter((p) => !p.source && !p.keyRequired).map((p) => p.id);
   const missing = r.providers.filter((p) => !p.ready).map((p) => p.id);
@@ -54,9 +58,9 @@ export function formatDoctor(r: DoctorReport): string {
   );
   if (r.apiKeysFile.reason) lines.push(`${mark(false)} ${r.apiKeysFile.reason}`);
   lines.push(`${mark(true)} render: ${r.render.preview}`);
-  for (const w of r.warnings) lines.push(`warn ${w}`);
+  for (const w of r.warnings) lines.push(`${warnMark} ${plain ? w : style.warn(w)}`);
   lines.push("");
-  if (r.ok) lines.push("ready: a design can run");
+  if (r.ok) lines.push(plain ? "ready: a design can run" : style.ok("ready: a design can run"));
   else lines.push("not ready; to fix:", ...r.problems.map((p) => `  - ${p}`));
   return `${lines.join("\n")}\n`;
 }

@@ -11,6 +11,7 @@ import { runDesign } from "../../agent/run-design.js";
 import { CadClient } from "../../cad/client.js";
 import { UserError, ExitCode } from "../../util/user-error.js";
 import { providerAdapter } from "../provider-adapter.js";
+import { onInterrupt } from "../interrupt.js";
 import { resolveRun, type DesignFlags } from "../resolve-run.js";
 
 interface EvalFlags extends DesignFlags {
@@ -123,13 +124,10 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
   const formats: ExportFormat[] = [...new Set<ExportFormat>([...run.config.formats, "step", "stl"])];
   const adapter = providerAdapter(run.provider, run.baseUrl, run.key?.key);
   const checker = new CadClient({ freecadCmd: run.freecadCmd, defaultTimeoutMs: 120_000 });
-  const interrupt = new AbortController();
-  const onSigint = (): void => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-    err("\ninterrupting: finishing eval.json and eval.html with the runs so far (Ctrl-C again to quit now)\n");
-  };
-  process.on("SIGINT", onSigint);
+  // Ctrl-C or SIGTERM (a cancelled CI job): finish the files with what exists; a second one quits.
+  const interrupt = onInterrupt(() =>
+    err("\ninterrupting: finishing eval.json and eval.html with the runs so far (Ctrl-C again to quit now)\n"),
+  );
   err(
     `eval ${suite.dir}: ${suite.cases.length} cases × ${repeat} with ${run.provider.id}/${run.model} → ${run.outDir}\n`,
   );
@@ -181,7 +179,7 @@ export async function evalCommand(suiteDir: string, flags: EvalFlags): Promise<n
     if (result.runs.length > 0 && result.runs.every((r) => r.exitCode === ExitCode.provider)) return ExitCode.provider;
     return ExitCode.ok;
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    interrupt.dispose();
     await checker.close().catch(() => undefined);
   }
 }

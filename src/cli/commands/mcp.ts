@@ -1,7 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { findFreecad } from "../../cad/find-freecad.js";
-import { runMcpServer } from "../../mcp/server.js";
 
 interface McpFlags {
   out?: string;
@@ -25,6 +24,8 @@ export function register(program: Command): void {
     .action(async (flags: McpFlags) => {
       routeConsoleToStderr();
       const outDir = path.resolve(flags.out ?? defaultOutDir());
+      // Loaded here: the MCP SDK is not worth loading for `cadagent --help`.
+      const { runMcpServer } = await import("../../mcp/server.js");
       const { clean } = await runMcpServer({
         outDir,
         allowPython: flags.allowPython ?? false,

@@ -183,7 +183,7 @@ describe("transient provider failures are retried without re-running tools", () 
       expect(box.map((b) => (JSON.parse(b.text) as { name: string }).name)).toEqual(["plate", "hole"]);
       expect(sentResults(pc.protocol, last)).toHaveLength(1);
       expect(near(report.parts[0]?.volume ?? 0, PLATE_VOLUME)).toBe(true);
-      expect(r.stderr).toMatch(/↻ rate_limit 429: .* retry 2\/6/);
+      expect(r.stderr).toMatch(/↻ rate_limit 429: .* retry 1\/5/);
     },
   );
 });

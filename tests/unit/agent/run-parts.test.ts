@@ -209,7 +209,7 @@ describe("CLI helpers", () => {
         "  → set_parameter w = 40 mm",
         "  → create_box plate: volume 12000.00 mm³, 40×30×10 mm",
         "  ✗ fillet: radius too large (hint: use < 5)",
-        "  ↻ rate_limit 429: slow down — retry 2/6 in 2.1 s",
+        "  ↻ rate_limit 429: slow down — retry 1/5 in 2.1 s",
         "",
       ].join("\n"),
     );

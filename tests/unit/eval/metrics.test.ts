@@ -59,7 +59,7 @@ describe("Chamfer distance", () => {
     expect(r.max).toBeCloseTo(Math.sqrt(3), 1);
   });
 
-  it("is deterministic for a seed and fast on 10k samples of a finely meshed part", () => {
+  it("is deterministic for a seed on 10k samples of a finely meshed part", () => {
     // 20×20 grid per face → 4800 triangles.
     const fine = { triangles: new Float64Array(0) };
     const t: number[] = [];
@@ -89,10 +89,8 @@ describe("Chamfer distance", () => {
     }
     fine.triangles = Float64Array.from(t);
     expect(sampleSurface(fine, 5, 7)).toEqual(sampleSurface(fine, 5, 7));
-    const t0 = performance.now();
+    // Its speed is bench material; here only the result counts.
     const r = chamferDistance(fine, boxMesh(30, 20, 10.5), { samples: 10000 });
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1000);
     expect(r.mean).toBeGreaterThan(0);
     expect(chamferDistance(fine, boxMesh(30, 20, 10.5), { samples: 10000 })).toEqual(r);
   });
