@@ -5,7 +5,7 @@ import { CadClient } from "../cad/client.js";
 import type { GeometryHealth } from "../cad/protocol.js";
 import { packageRoot } from "../util/package-root.js";
 import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
-import type { ProtocolAdapter } from "../llm/types.js";
+import { ProviderError, type Effort, type ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
 import type { ToolContext } from "../tools/context.js";
 import type { PreviewHook } from "./preview.js";
@@ -63,6 +63,8 @@ export interface RunDesignOptions {
   review?: boolean;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
+  /** Reasoning effort (`--effort`); the model's default when unset. */
+  effort?: Effort;
 }
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
@@ -156,6 +158,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       brief: o.brief,
       maxTurns: o.maxTurns,
       maxTokens: o.maxTokens ?? 16_384,
+      ...(o.effort ? { effort: o.effort } : {}),
       meter,
       retry: o.retry ?? retryPolicyFromEnv(),
       signal,
@@ -213,6 +216,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       }
     } else {
       const reason = loop.stopReason === "finished" ? "gave-up" : loop.stopReason;
+      const served = await servedModels(o.adapter, loop.error, interrupt);
       outcome = stopOutcome({
         reason,
         error: loop.error,
@@ -220,6 +224,8 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         maxTurns: o.maxTurns,
         budgetUsd: o.budgetUsd,
         timeoutMs: o.timeoutMs,
+        model: o.model,
+        ...(served ? { served } : {}),
       });
       // What exists so far, for the report; skipped when nothing was built or the user is waiting for Ctrl-C to land.
       if (loop.toolCalls > 0 && reason !== "interrupted" && reason !== "cad-unavailable") {
@@ -295,6 +301,20 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   };
   await writeReport(outDir, report);
   return report;
+}
+
+/** After a 404 (model not found), what the endpoint serves, so the message can name a model that works. */
+async function servedModels(
+  adapter: ProtocolAdapter,
+  error: unknown,
+  interrupt: AbortSignal,
+): Promise<string[] | undefined> {
+  if (!(error instanceof ProviderError) || error.kind !== "not_found" || !adapter.listModels) return undefined;
+  try {
+    return await adapter.listModels(AbortSignal.any([interrupt, AbortSignal.timeout(15_000)]));
+  } catch {
+    return undefined;
+  }
 }
 
 interface PartsHealth {

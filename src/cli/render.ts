@@ -63,8 +63,6 @@ export function humanRenderer(write: Write): (e: AgentEvent) => void {
           `  ↻ ${e.kind}${e.status !== null ? ` ${e.status}` : ""}: ${e.message} — retry ${e.attempt + 1}/${e.maxAttempts} in ${seconds(e.delayMs)}`,
         );
         break;
-      case "tool-call":
-        break;
       case "tool-result": {
         if (e.ok) {
           const figures = figuresLine(e.figures);

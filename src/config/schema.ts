@@ -24,7 +24,7 @@ export type ConfigKey = (typeof CONFIG_KEYS)[number];
 /** What each key expects, in words, for error messages. */
 export const EXPECTED: Record<ConfigKey, string> = {
   provider: 'a provider id such as "anthropic" (see `cadagent providers`)',
-  model: 'a model id such as "claude-sonnet-4-5"',
+  model: 'a model id such as "claude-sonnet-5-5"',
   outDir: "a folder path; each run writes into <outDir>/<slug>-<yyyymmdd-hhmmss>",
   formats: 'a list of export formats such as ["step", "stl", "fcstd"] (or "step,stl")',
   maxTurns: "a whole number of at least 1 (e.g. 30)",
