@@ -16,6 +16,7 @@ export const CONFIG_KEYS = [
   "maxTurns",
   "budgetUsd",
   "timeoutSeconds",
+  "effort",
   "freecadPath",
   "apiKeysFile",
 ] as const;
@@ -30,6 +31,7 @@ export const EXPECTED: Record<ConfigKey, string> = {
   maxTurns: "a whole number of at least 1 (e.g. 30)",
   budgetUsd: "a positive number of US dollars (e.g. 2.5)",
   timeoutSeconds: "a positive number of seconds (e.g. 600)",
+  effort: 'the reasoning effort: "low", "medium" or "high"',
   freecadPath: "the path of FreeCAD's command-line binary (freecadcmd / FreeCADCmd)",
   apiKeysFile: "the path of an api_keys.json file",
 };
@@ -46,6 +48,7 @@ export const ConfigFileSchema = z.strictObject({
   maxTurns: z.number().int().min(1).optional(),
   budgetUsd: z.number().positive().optional(),
   timeoutSeconds: z.number().positive().optional(),
+  effort: z.enum(["low", "medium", "high"]).optional(),
   freecadPath: z.string().min(1).optional(),
   apiKeysFile: z.string().min(1).optional(),
 });
@@ -70,6 +73,8 @@ export interface ResolvedConfig {
   maxTurns: number;
   budgetUsd: number | undefined;
   timeoutSeconds: number | undefined;
+  /** Reasoning effort for every request; undefined = the model's default. */
+  effort: "low" | "medium" | "high" | undefined;
   /** FreeCAD binary from FREECAD_CMD or config; pass to findFreecad(env, freecadPath). */
   freecadPath: string | undefined;
   /** api_keys.json path; pass to the key store (KeyStoreOptions.apiKeysFile). */
