@@ -158,25 +158,37 @@ function driverFor(variant: "openai" | "openrouter"): ProtocolDriver {
       await comment(w);
     }
     const calls = turn.toolCalls ?? [];
-    // Headers of every call first, then argument fragments interleaved across calls:
-    // legal per the index-keyed protocol, and it proves the client assembles by index.
-    for (const [i, call] of calls.entries()) {
-      const head = {
-        index: i,
-        id: call.id ?? callId(turnIndex, i),
-        type: "function",
-        function: { name: call.name, arguments: "" },
-      };
-      await send([{ index: 0, delta: { tool_calls: [head] }, finish_reason: null }]);
-    }
+    const head = (call: ScriptToolCall, i: number) => ({
+      index: turn.sameIndex ? 0 : i,
+      id: call.id ?? callId(turnIndex, i),
+      type: "function",
+      function: { name: call.name, arguments: "" },
+    });
+    const argDelta = (i: number, piece: string) =>
+      send([
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: turn.sameIndex ? 0 : i, function: { arguments: piece } }] },
+          finish_reason: null,
+        },
+      ]);
     const fragments = calls.map((c, i) => splitInTwo(argText(turn, c, i)));
-    for (let f = 0; f < 2; f++) {
-      for (const [i, pieces] of fragments.entries()) {
-        const piece = pieces[f];
-        if (piece === undefined) continue;
-        await send([
-          { index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null },
-        ]);
+    if (turn.sameIndex) {
+      // Gateway style: one call after the other, all at index 0; only the new id tells them apart.
+      for (const [i, call] of calls.entries()) {
+        await send([{ index: 0, delta: { tool_calls: [head(call, i)] }, finish_reason: null }]);
+        for (const piece of fragments[i] ?? []) await argDelta(i, piece);
+      }
+    } else {
+      // Headers of every call first, then argument fragments interleaved across calls:
+      // legal per the index-keyed protocol, and it proves the client assembles by index.
+      for (const [i, call] of calls.entries())
+        await send([{ index: 0, delta: { tool_calls: [head(call, i)] }, finish_reason: null }]);
+      for (let f = 0; f < 2; f++) {
+        for (const [i, pieces] of fragments.entries()) {
+          const piece = pieces[f];
+          if (piece !== undefined) await argDelta(i, piece);
+        }
       }
     }
     await send([{ index: 0, delta: {}, finish_reason: replyFinish(turn) }]);

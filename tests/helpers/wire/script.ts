@@ -52,6 +52,8 @@ export interface ReplyTurn {
   stop?: string;
   /** Anthropic refusal `stop_details`. */
   stopDetails?: { category: string | null; explanation: string | null };
+  /** Chat Completions only: every call at index 0, told apart by id (as some gateways send them). */
+  sameIndex?: boolean;
   /** With finish "length": the last call's arguments are cut in half, as an output limit would. */
   truncateLastCall?: boolean;
   /** Wait before answering (ms). */
@@ -96,7 +98,13 @@ export interface StallTurn {
   partialText?: string;
 }
 
-export type FaultTurn = HttpErrorTurn | StreamErrorTurn | ResetTurn | StallTurn;
+/** A 200 stream that starts a tool call, then sends an event that is not JSON, then ends. */
+export interface MalformedTurn {
+  kind: "malformed";
+  partialText?: string;
+}
+
+export type FaultTurn = HttpErrorTurn | StreamErrorTurn | ResetTurn | StallTurn | MalformedTurn;
 export type ScriptTurn = ReplyTurn | FaultTurn;
 
 /** What a wire server saw, in arrival order. */
@@ -154,6 +162,10 @@ export function streamError(fields: Omit<StreamErrorTurn, "kind"> = {}): StreamE
 
 export function resetMidStream(partialText = "Working on"): ResetTurn {
   return { kind: "reset", partialText };
+}
+
+export function malformedStream(partialText = "Calling"): MalformedTurn {
+  return { kind: "malformed", partialText };
 }
 
 export function stall(partialText?: string): StallTurn {

@@ -244,8 +244,8 @@ export async function startScriptedServer(driver: ProtocolDriver, options: WireS
     }
     const model = recorded.model;
     if (model !== undefined && driver.modelNotFound) {
-      const unknown =
-        RETIRED_MODELS.includes(model) || (options.models !== undefined && !options.models.includes(model));
+      // An explicit served list wins (a test may serve a deprecated model); otherwise retired ids are gone.
+      const unknown = options.models ? !options.models.includes(model) : RETIRED_MODELS.includes(model);
       if (unknown) return reject(plain, driver, driver.modelNotFound(model));
     }
     if (model !== undefined && options.deniedModels?.includes(model) && driver.modelDenied)
@@ -351,6 +351,15 @@ async function writeFault(
     case "reset":
       if (req.stream) await driver.writePartial(w, turn.partialText, req);
       await w.reset();
+      return;
+    case "malformed":
+      if (req.stream) {
+        await driver.writePartial(w, turn.partialText, req);
+        await w.raw(
+          'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"na\n\n',
+        );
+      }
+      w.end();
       return;
     case "stall":
       if (req.stream) await driver.writePartial(w, turn.partialText, req);
