@@ -21,6 +21,7 @@ export function providerAdapter(
     baseUrl,
     apiKey: apiKey ?? "",
     headers: provider.headers,
+    ...(provider.dialect ? { dialect: provider.dialect } : {}),
     promptCaching: provider.protocol === "anthropic",
     timeoutMs: REQUEST_IDLE_TIMEOUT_MS,
     stream: env.CADAGENT_STREAM !== "0",

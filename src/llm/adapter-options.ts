@@ -13,6 +13,11 @@ export interface AdapterOptions {
   promptCaching?: boolean;
   /** Per-request timeout in ms (the agent also has a whole-run deadline). */
   timeoutMs?: number;
+  /**
+   * A Chat Completions gateway with its own extensions: "openrouter" gets `reasoning.effort`,
+   * `cache_control` on anthropic/* models and its error metadata (default: from the host name).
+   */
+  dialect?: "openrouter";
   /** Streaming (SSE) is the default; false uses the JSON endpoints. */
   stream?: boolean;
 }

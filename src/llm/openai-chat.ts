@@ -172,6 +172,7 @@ function markCacheBreakpoints(messages: WireMessage[]): void {
 /** Options beyond the request: where it goes (quirks differ by host) and whether to mark cache breakpoints. */
 export interface ChatParamOptions {
   baseUrl: string;
+  dialect?: "openrouter";
   /** Adds `cache_control` breakpoints; default: on for `anthropic/*` models on OpenRouter. */
   cacheControl?: boolean;
 }
@@ -179,7 +180,7 @@ export interface ChatParamOptions {
 export function toOpenAiParams(req: ChatRequest, where: string | ChatParamOptions): Params {
   const o = typeof where === "string" ? { baseUrl: where } : where;
   const baseUrl = o.baseUrl;
-  const openrouter = isOpenRouter(baseUrl);
+  const openrouter = o.dialect === "openrouter" || isOpenRouter(baseUrl);
   const params: Params = { model: req.model, messages: toOpenAiMessages(req.system, req.messages) };
   if (o.cacheControl ?? (openrouter && req.model.startsWith("anthropic/"))) markCacheBreakpoints(params.messages);
   if (usesMaxCompletionTokens(baseUrl)) params.max_completion_tokens = req.maxTokens;
@@ -352,7 +353,10 @@ export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
   const mapError = (err: unknown, signal?: AbortSignal) =>
     toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, ...(signal ? { signal } : {}) });
   async function* run(request: ChatRequest, idle: IdleTimeout): AsyncGenerator<StreamEvent> {
-    const params = toOpenAiParams(request, opts.baseUrl);
+    const params = toOpenAiParams(request, {
+      baseUrl: opts.baseUrl,
+      ...(opts.dialect ? { dialect: opts.dialect } : {}),
+    });
     const options = { signal: idle.signal };
     if (opts.stream === false) {
       yield* fromCompletion(await client.chat.completions.create({ ...params, stream: false }, options));

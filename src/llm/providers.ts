@@ -31,6 +31,8 @@ export const ProviderSchema = z.object({
   /** Whether models not listed in `models` take images (listed ones say so themselves). */
   vision: z.boolean().default(true),
   docs: z.string().optional(),
+  /** Chat Completions gateways with extensions of their own (see AdapterOptions.dialect). */
+  dialect: z.enum(["openrouter"]).optional(),
   /** The date the models and prices were last checked against the provider's pages (YYYY-MM-DD). */
   checked: z
     .string()

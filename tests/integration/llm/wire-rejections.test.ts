@@ -3,6 +3,7 @@ import { createAdapter } from "../../../src/llm/create-adapter.js";
 import { ProviderError, type ProtocolId } from "../../../src/llm/types.js";
 import { collect, collectError, followUpRequest, sampleRequest } from "../../helpers/wire/adapter-harness.js";
 import {
+  httpError,
   RETIRED_MODELS,
   startOpenAiServer,
   startWireServer,
@@ -210,7 +211,8 @@ describe("openai chat completions", () => {
     });
     const adapter = createAdapter({
       protocol: "openai-chat",
-      baseUrl: server.baseUrl.replace("127.0.0.1", "127.0.0.1"),
+      baseUrl: server.baseUrl,
+      dialect: "openrouter",
       apiKey: "k",
     });
     const req = sampleRequest({ model: "anthropic/claude-sonnet-5.5" });
@@ -232,6 +234,33 @@ describe("openai chat completions", () => {
       (m) => m.role === "assistant",
     );
     expect(assistant?.reasoning_details).toEqual(first.message?.providerData?.reasoningDetails);
+    // Breakpoints on the system prompt and the newest message, so the catalog prefix is cached.
+    const sent = (server.requests[1]?.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+    expect(sent[0]?.content).toEqual([
+      { type: "text", text: "You are a CAD agent.", cache_control: { type: "ephemeral" } },
+    ]);
+    expect(sent.at(-1)?.content).toEqual([{ type: "text", text: "made", cache_control: { type: "ephemeral" } }]);
+    // An upstream failure: provider_name and the raw upstream message (redacted, cut) reach the message.
+    const raw = JSON.stringify({
+      type: "error",
+      error: { type: "invalid_request_error", message: `prompt is too long; key k-${"x".repeat(400)}` },
+    });
+    server.push(
+      httpError(400, {
+        body: {
+          error: { code: 400, message: "Provider returned error", metadata: { provider_name: "Anthropic", raw } },
+        },
+      }),
+    );
+    const keyed = createAdapter({
+      protocol: "openai-chat",
+      baseUrl: server.baseUrl,
+      apiKey: `k-${"x".repeat(400)}`,
+      dialect: "openrouter",
+    });
+    const err = await collectError(keyed.stream(req, signal()));
+    expect(err.message).toContain("Provider returned error (upstream Anthropic: prompt is too long; key [redacted]");
+    expect(err.message).not.toContain("xxxx");
   });
 });
 
