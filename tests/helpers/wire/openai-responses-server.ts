@@ -23,7 +23,9 @@ const ERRORS: Record<number, { type: string; code: string | null }> = {
   503: { type: "server_error", code: null },
 };
 
-const suffix = (turnIndex: number, i: number) => `${String(turnIndex).padStart(2, "0")}${i}scripted`;
+const suffix = (turnIndex: number, i: number) => `${String(turnIndex).padStart(2, "0")}x${i}`;
+/** The reasoning item a function_call depends on: the one of the same response (`fc_07x2` → `rs_07`). */
+const reasoningIdFor = (fcId: string) => `rs_${fcId.slice(3).split("x")[0] ?? ""}`;
 
 /** The output items of a reply, complete, in order: reasoning, message, function calls. */
 function outputItems(turn: ReplyTurn, req: RecordedRequest, turnIndex: number): Obj[] {
@@ -32,7 +34,7 @@ function outputItems(turn: ReplyTurn, req: RecordedRequest, turnIndex: number): 
   if (thinking !== undefined) {
     items.push({
       type: "reasoning",
-      id: `rs_${suffix(turnIndex, 0)}`,
+      id: reasoningIdFor(`fc_${suffix(turnIndex, 0)}`),
       summary: [],
       encrypted_content: `gAAAA${signatureFor(thinking)}`,
     });
@@ -166,7 +168,7 @@ function validate(req: RecordedRequest, opts: { reasoning: boolean }): Rejection
       reasoningIds.add(id);
     } else if (item.type === "function_call") {
       const id = String(item.id ?? "");
-      const needed = id.startsWith("fc_") ? `rs_${id.slice(3)}` : undefined;
+      const needed = id.startsWith("fc_") ? reasoningIdFor(id) : undefined;
       if (opts.reasoning && needed && !reasoningIds.has(needed))
         return {
           status: 400,

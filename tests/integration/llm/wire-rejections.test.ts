@@ -95,7 +95,7 @@ describe("anthropic", () => {
 describe("openai-responses", () => {
   it("a function_call without its reasoning item, or without its output → 400 with OpenAI's texts", async () => {
     server = await startWireServer("openai-responses", { script: [] });
-    const call = { type: "function_call", id: "fc_001", call_id: "call_1", name: "make_box", arguments: "{}" };
+    const call = { type: "function_call", id: "fc_01x0", call_id: "call_1", name: "make_box", arguments: "{}" };
     const noReasoning = await post(`${server.baseUrl}/responses`, {
       model: "gpt-5.6-terra",
       store: false,
@@ -107,14 +107,14 @@ describe("openai-responses", () => {
     });
     expect(noReasoning.status).toBe(400);
     expect(messageOf(noReasoning.body)).toBe(
-      "Item 'fc_001' of type 'function_call' was provided without its required 'reasoning' item: 'rs_001'.",
+      "Item 'fc_01x0' of type 'function_call' was provided without its required 'reasoning' item: 'rs_01'.",
     );
     const noOutput = await post(`${server.baseUrl}/responses`, {
       model: "gpt-5.6-terra",
       store: false,
       input: [
         { role: "user", content: "a cube" },
-        { type: "reasoning", id: "rs_001", summary: [], encrypted_content: "gAAAA" },
+        { type: "reasoning", id: "rs_01", summary: [], encrypted_content: "gAAAA" },
         call,
       ],
     });
