@@ -81,20 +81,18 @@ describe("budget estimate with prompt caching", () => {
     // The meter's spend is what was charged.
     expect(meter.spentUsd).toBeCloseTo(total(actual), 9);
     // Pricing the cached prefix as uncached input (the old estimate) would be several times too high.
-    const uncached = charged
-      .slice(1)
-      .map((u, i) =>
-        costUsd(
-          {
-            ...u,
-            inputTokens: u.cacheReadTokens + u.cacheWriteTokens,
-            cacheReadTokens: 0,
-            cacheWriteTokens: 0,
-            outputTokens: OUTPUTS[i + 1]!,
-          },
-          price,
-        )!,
-      );
+    const uncached = charged.slice(1).map((u, i) =>
+      costUsd(
+        {
+          ...u,
+          inputTokens: u.cacheReadTokens + u.cacheWriteTokens,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          outputTokens: OUTPUTS[i + 1]!,
+        },
+        price,
+      )!,
+    );
     expect(total(uncached) / total(actualLater)).toBeGreaterThan(3);
   });
 });
