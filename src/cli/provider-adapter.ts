@@ -22,7 +22,8 @@ export function providerAdapter(
     apiKey: apiKey ?? "",
     headers: provider.headers,
     ...(provider.dialect ? { dialect: provider.dialect } : {}),
-    promptCaching: provider.protocol === "anthropic",
+    // Chat Completions gateways decide per model (OpenRouter marks anthropic/* models).
+    ...(provider.protocol === "anthropic" ? { promptCaching: true } : {}),
     timeoutMs: REQUEST_IDLE_TIMEOUT_MS,
     stream: env.CADAGENT_STREAM !== "0",
   });

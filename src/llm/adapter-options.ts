@@ -9,7 +9,10 @@ export interface AdapterOptions {
   apiKey: string;
   /** Extra headers, e.g. OpenRouter attribution. */
   headers?: Record<string, string>;
-  /** Anthropic prompt caching on the system prompt and tool catalog. */
+  /**
+   * Prompt-caching breakpoints: Anthropic (system prompt, catalog, newest and previous turn) and
+   * Claude models behind OpenRouter. Undefined on a Chat Completions endpoint = automatic.
+   */
   promptCaching?: boolean;
   /** Per-request timeout in ms (the agent also has a whole-run deadline). */
   timeoutMs?: number;

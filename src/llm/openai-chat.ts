@@ -356,6 +356,7 @@ export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
     const params = toOpenAiParams(request, {
       baseUrl: opts.baseUrl,
       ...(opts.dialect ? { dialect: opts.dialect } : {}),
+      ...(opts.promptCaching !== undefined ? { cacheControl: opts.promptCaching } : {}),
     });
     const options = { signal: idle.signal };
     if (opts.stream === false) {
