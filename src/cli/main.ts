@@ -30,7 +30,9 @@ export function createProgram(): Command {
 Examples:
   $ cadagent "a wall bracket for a 25 mm pipe, 3 mm steel, two M5 holes"
   $ cadagent -p openai -m gpt-5.6-luna --budget 0.50 "a 60x40x5 mm plate with four M4 holes"
-  $ OLLAMA_BASE_URL=http://127.0.0.1:11434/v1 cadagent -p ollama "a 20 mm cube with a 5 mm fillet"
+  $ cadagent --effort low "a 20 mm cube with a 5 mm hole"   # reasoning effort: low | medium | high
+  $ cadagent providers --check                          # are the default models still served?
+  $ OLLAMA_CONTEXT_LENGTH=32768 ollama serve & cadagent -p ollama "a 20 mm cube with a 5 mm fillet"
   $ cadagent build cadagent-out/bracket/design.cad.json --set thickness=4 -o out/bracket-4mm
   $ printf %s "$KEY" | cadagent keys set anthropic      # key from stdin into the OS keychain
 

@@ -65,7 +65,10 @@ function validate(req: RecordedRequest, opts: { reasoning: boolean }): Rejection
           status: 400,
           message: `messages.${i}.content.${j}.${String(block.type)}.cache_control: Extra inputs are not permitted`,
         };
-      if (block.type === "thinking" && block.signature !== signatureFor(String(block.thinking ?? "")))
+      if (
+        block.type === "thinking" &&
+        block.signature !== signatureFor(typeof block.thinking === "string" ? block.thinking : "")
+      )
         return { status: 400, message: `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block` };
       if (block.type === "tool_use") toolUses.add(String(block.id));
       if (block.type === "tool_result") toolUses.delete(String(block.tool_use_id));
@@ -146,9 +149,11 @@ async function writeStream(w: WireResponse, turn: ReplyTurn, req: RecordedReques
       await start({ type: "text", text: "", citations: null });
       for (const piece of splitInTwo(String(block.text))) await delta({ type: "text_delta", text: piece });
     } else {
-      const { json, input: _input, ...head } = block;
-      await start({ ...head, input: {} });
-      for (const piece of splitInTwo(String(json))) await delta({ type: "input_json_delta", partial_json: piece });
+      const head: Record<string, unknown> = { ...block, input: {} };
+      delete head.json;
+      await start(head);
+      for (const piece of splitInTwo(String(block.json)))
+        await delta({ type: "input_json_delta", partial_json: piece });
     }
     await w.event({ type: "content_block_stop", index }, "content_block_stop");
   }
@@ -200,7 +205,11 @@ export const anthropicDriver: ProtocolDriver = {
   },
   async writeReply(w, turn, req, turnIndex) {
     if (req.stream) return writeStream(w, turn, req, turnIndex);
-    const content = replyBlocks(turn, turnIndex, req.reasoning).map(({ json: _json, ...block }) => block);
+    const content = replyBlocks(turn, turnIndex, req.reasoning).map((block) => {
+      const copy = { ...block };
+      delete copy.json;
+      return copy;
+    });
     w.json(200, {
       ...messageShell(req, turnIndex),
       content,

@@ -167,7 +167,7 @@ function validate(req: RecordedRequest, opts: { reasoning: boolean }): Rejection
         };
       reasoningIds.add(id);
     } else if (item.type === "function_call") {
-      const id = String(item.id ?? "");
+      const id = typeof item.id === "string" ? item.id : "";
       const needed = id.startsWith("fc_") ? reasoningIdFor(id) : undefined;
       if (opts.reasoning && needed && !reasoningIds.has(needed))
         return {

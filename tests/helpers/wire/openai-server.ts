@@ -90,7 +90,8 @@ function openRouterReasoningRejection(req: RecordedRequest): Rejection | undefin
     Array.isArray(details) &&
     details.some(
       (d) =>
-        typeof record(d).signature === "string" && record(d).signature === signatureFor(String(record(d).text ?? "")),
+        typeof record(d).signature === "string" &&
+        record(d).signature === signatureFor(typeof record(d).text === "string" ? String(record(d).text) : ""),
     )
   )
     return undefined;
