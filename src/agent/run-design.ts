@@ -5,7 +5,7 @@ import { CadClient } from "../cad/client.js";
 import type { GeometryHealth } from "../cad/protocol.js";
 import { packageRoot } from "../util/package-root.js";
 import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
-import { ProviderError, type Effort, type ProtocolAdapter } from "../llm/types.js";
+import type { Effort, ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
 import type { ToolContext } from "../tools/context.js";
 import type { PreviewHook } from "./preview.js";
@@ -20,7 +20,7 @@ import { Redactor } from "../util/redact.js";
 import { createReviewHook, NO_REVIEW } from "./review.js";
 import { partSummary, type PartSummary, type RunReport, type RunStatus } from "./report.js";
 import { retryPolicyFromEnv, type RetryOptions, type RetryPolicy } from "./retry.js";
-import { isCadFatal, stopOutcome } from "./stop-outcome.js";
+import { isCadFatal, servedModels, stopOutcome } from "./stop-outcome.js";
 import { Transcript } from "./transcript.js";
 
 /**
@@ -178,42 +178,17 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     if (loop.stopReason === "cad-unavailable" && loop.error === null) loop = { ...loop, error: cadError };
 
     if (loop.stopReason === "finished" && loop.finish) {
-      const health = await partsHealth(cad, loop.finish.parts, signal).catch((e: unknown) => {
-        if (isCadFatal(e) || signal.aborted) throw e;
-        return e instanceof Error ? e : new Error(String(e));
+      const delivered = await deliverParts(loop.finish.parts, {
+        cad,
+        registry,
+        ctx,
+        signal,
+        formats: o.formats,
+        outDir,
+        preview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
+        emit,
       });
-      if (health instanceof Error)
-        outcome = {
-          status: "failed",
-          exitCode: 1,
-          error: `the finished parts could not be measured: ${health.message}`,
-        };
-      else {
-        parts = health.parts.map(partSummary);
-        parameters = health.parameters;
-        outcome = runOutcome(parts);
-      }
-      if (outcome.exitCode === 0) {
-        const exported = await exportParts({ registry, ctx, parts: loop.finish.parts, formats: o.formats });
-        files = { ...exported.files };
-        for (const [format, file] of Object.entries(exported.files))
-          emit({ type: "export", format: format as ExportFormat, file });
-        for (const err of exported.errors) emit({ type: "export", format: err.format, error: err.message });
-        if (exported.errors.length)
-          outcome = {
-            status: "failed",
-            exitCode: 1,
-            error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
-          };
-        files = {
-          ...files,
-          ...(await runPreview(
-            o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
-            { registry, ctx, parts: loop.finish.parts, outDir },
-            emit,
-          )),
-        };
-      }
+      ({ outcome, parts, parameters, files } = delivered);
     } else {
       const reason = loop.stopReason === "finished" ? "gave-up" : loop.stopReason;
       const served = await servedModels(o.adapter, loop.error, interrupt);
@@ -303,18 +278,54 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   return report;
 }
 
-/** After a 404 (model not found), what the endpoint serves, so the message can name a model that works. */
-async function servedModels(
-  adapter: ProtocolAdapter,
-  error: unknown,
-  interrupt: AbortSignal,
-): Promise<string[] | undefined> {
-  if (!(error instanceof ProviderError) || error.kind !== "not_found" || !adapter.listModels) return undefined;
-  try {
-    return await adapter.listModels(AbortSignal.any([interrupt, AbortSignal.timeout(15_000)]));
-  } catch {
-    return undefined;
+interface Delivered {
+  outcome: { status: RunStatus; exitCode: number; error: string | null };
+  parts: PartSummary[];
+  parameters: RunReport["parameters"];
+  files: Record<string, string>;
+}
+
+/** The finished parts: measured, and when sound, exported and previewed. */
+async function deliverParts(
+  names: readonly string[],
+  d: {
+    cad: CadClient;
+    registry: ReturnType<typeof createRegistry>;
+    ctx: ToolContext;
+    signal: AbortSignal;
+    formats: readonly ExportFormat[];
+    outDir: string;
+    preview: PreviewHook | null;
+    emit: (e: AgentEvent) => void;
+  },
+): Promise<Delivered> {
+  const health = await partsHealth(d.cad, names, d.signal).catch((e: unknown) => {
+    if (isCadFatal(e) || d.signal.aborted) throw e;
+    return e instanceof Error ? e : new Error(String(e));
+  });
+  if (health instanceof Error) {
+    const error = `the finished parts could not be measured: ${health.message}`;
+    return { outcome: { status: "failed", exitCode: 1, error }, parts: [], parameters: {}, files: {} };
   }
+  const parts = health.parts.map(partSummary);
+  let outcome: Delivered["outcome"] = runOutcome(parts);
+  if (outcome.exitCode !== 0) return { outcome, parts, parameters: health.parameters, files: {} };
+  const exported = await exportParts({ registry: d.registry, ctx: d.ctx, parts: [...names], formats: d.formats });
+  for (const [format, file] of Object.entries(exported.files))
+    d.emit({ type: "export", format: format as ExportFormat, file });
+  for (const err of exported.errors) d.emit({ type: "export", format: err.format, error: err.message });
+  if (exported.errors.length)
+    outcome = {
+      status: "failed",
+      exitCode: 1,
+      error: `export failed: ${exported.errors.map((e) => `${e.format}: ${e.message}`).join("; ")}`,
+    };
+  const previews = await runPreview(
+    d.preview,
+    { registry: d.registry, ctx: d.ctx, parts: [...names], outDir: d.outDir },
+    d.emit,
+  );
+  return { outcome, parts, parameters: health.parameters, files: { ...exported.files, ...previews } };
 }
 
 interface PartsHealth {

@@ -1,6 +1,6 @@
 import { CadError } from "../cad/protocol.js";
 import type { Provider } from "../llm/providers.js";
-import { ProviderError } from "../llm/types.js";
+import { ProviderError, type ProtocolAdapter } from "../llm/types.js";
 import type { StopReason } from "./events.js";
 import type { RunStatus } from "./report.js";
 
@@ -149,4 +149,18 @@ export function providerErrorMessage(
 /** True when an error means the FreeCAD backend is gone for good. */
 export function isCadFatal(e: unknown): boolean {
   return e instanceof CadError && e.fatal;
+}
+
+/** After a 404 (model not found), what the endpoint serves, so the message can name a model that works. */
+export async function servedModels(
+  adapter: ProtocolAdapter,
+  error: unknown,
+  interrupt: AbortSignal,
+): Promise<string[] | undefined> {
+  if (!(error instanceof ProviderError) || error.kind !== "not_found" || !adapter.listModels) return undefined;
+  try {
+    return await adapter.listModels(AbortSignal.any([interrupt, AbortSignal.timeout(15_000)]));
+  } catch {
+    return undefined;
+  }
 }
