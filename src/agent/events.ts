@@ -20,7 +20,13 @@ export type StopReason =
   | "deadline"
   | "interrupted"
   | "provider-error"
-  | "cad-unavailable";
+  | "cad-unavailable"
+  /** The model declined the brief (Anthropic `refusal`). */
+  | "refused"
+  /** The conversation no longer fits the model's context window (or a local server's context setting). */
+  | "context-full"
+  /** A tool call was cut off by the output limit twice (raised once in between); it was never run. */
+  | "truncated";
 
 /** The few numbers a human wants to see for a tool result (e.g. the new solid's volume). */
 export interface ToolFigures {
@@ -66,7 +72,6 @@ export type AgentEvent =
     }
   | { type: "turn-end"; turn: number; text: string; toolCalls: number; finishReason: FinishReason; ms: number }
   | { type: "usage"; turn: number; usage: Usage; total: Usage; costUsd: number | null }
-  | { type: "tool-call"; turn: number; id: string; name: string; input: unknown; parseError?: string }
   | {
       type: "tool-result";
       turn: number;

@@ -2,11 +2,9 @@ import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { CadClient } from "../cad/client.js";
-import { partsHealth as cadPartsHealth } from "../cad/ops.js";
-import type { GeometryHealth } from "../cad/protocol.js";
 import { packageRoot } from "../util/package-root.js";
 import { modelPrice, modelVision, type Provider } from "../llm/providers.js";
-import type { ContentPart, ProtocolAdapter } from "../llm/types.js";
+import type { ContentPart, Effort, ProtocolAdapter } from "../llm/types.js";
 import { createRegistry } from "../tools/catalog.js";
 import type { RequirementResult } from "../tools/requirements.js";
 import type { ReadableInputs, ToolContext } from "../tools/context.js";
@@ -16,8 +14,9 @@ import type { PreviewHook } from "./preview.js";
 import { CostMeter } from "./budget.js";
 import type { AgentEvent, StopReason } from "./events.js";
 import { runAgentLoop, type LoopResult } from "./loop.js";
-import { deliver, withDelivery, writeDelivery } from "./deliver.js";
-import { runOutcome, type ExportFormat } from "./outputs.js";
+import { deliverParts, partsHealth } from "./deliver-parts.js";
+import { writeDelivery } from "./deliver.js";
+import type { ExportFormat } from "./outputs.js";
 import { defaultPreviewHook } from "./preview.js";
 import { loadPrompts, type AgentPrompts } from "./prompts.js";
 import { RecordWriter } from "../record/record-writer.js";
@@ -25,7 +24,7 @@ import { Redactor } from "../util/redact.js";
 import { createReviewHook, NO_REVIEW } from "./review.js";
 import { partSummary, type PartSummary, type RunReport, type RunStatus } from "./report.js";
 import { retryPolicyFromEnv, type RetryOptions, type RetryPolicy } from "./retry.js";
-import { isCadFatal, stopOutcome } from "./stop-outcome.js";
+import { isCadFatal, servedModels, stopOutcome } from "./stop-outcome.js";
 import { Transcript } from "./transcript.js";
 
 /**
@@ -68,6 +67,8 @@ export interface RunDesignOptions {
   review?: boolean;
   /** Default: defaultPreviewHook; null for no preview. */
   renderPreview?: PreviewHook | null;
+  /** Reasoning effort (`--effort`); the model's default when unset. */
+  effort?: Effort;
   /** Exit 1 when a declared requirement fails (`--strict`). */
   strict?: boolean;
   /** Files `import_shape` may read (`--input`). */
@@ -202,6 +203,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       brief: o.brief,
       maxTurns: o.maxTurns,
       maxTokens: o.maxTokens ?? 16_384,
+      ...(o.effort ? { effort: o.effort } : {}),
       meter,
       retry: o.retry ?? retryPolicyFromEnv(),
       signal,
@@ -221,41 +223,20 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
     if (loop.stopReason === "cad-unavailable" && loop.error === null) loop = { ...loop, error: cadError };
 
     if (loop.stopReason === "finished" && loop.finish) {
-      const health = await partsHealth(cad, loop.finish.parts, signal).catch((e: unknown) => {
-        if (isCadFatal(e) || signal.aborted) throw e;
-        return e instanceof Error ? e : new Error(String(e));
+      const delivered = await deliverParts(loop.finish.parts, {
+        cad,
+        registry,
+        ctx,
+        signal,
+        formats: o.formats,
+        preview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
+        emit,
+        strict: o.strict ?? false,
       });
-      if (health instanceof Error)
-        outcome = {
-          status: "failed",
-          exitCode: 1,
-          error: `the finished parts could not be measured: ${health.message}`,
-        };
-      else {
-        parts = health.parts.map(partSummary);
-        parameters = health.parameters;
-        outcome = runOutcome(parts);
-      }
-      if (outcome.exitCode === 0) {
-        const delivery = await deliver({
-          registry,
-          ctx,
-          parts: loop.finish.parts,
-          formats: o.formats,
-          renderPreview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
-          // A preview failure is a warning here; the file itself is listed in the report.
-          emit: (e) => {
-            if (e.type !== "preview") emit(e);
-            else if (e.error) emit({ type: "warning", message: `preview failed: ${e.error}` });
-          },
-          ...(o.strict ? { strict: true } : {}),
-        });
-        files = delivery.files;
-        requirements = delivery.requirements;
-        outcome = withDelivery(outcome, delivery);
-      }
+      ({ outcome, parts, parameters, files, requirements } = delivered);
     } else {
       const reason = loop.stopReason === "finished" ? "gave-up" : loop.stopReason;
+      const served = await servedModels(o.adapter, loop.error, interrupt);
       outcome = stopOutcome({
         reason,
         error: loop.error,
@@ -263,6 +244,8 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         maxTurns: o.maxTurns,
         budgetUsd: o.budgetUsd,
         timeoutMs: o.timeoutMs,
+        model: o.model,
+        ...(served ? { served } : {}),
       });
       // What exists so far, for the report; skipped when nothing was built or the user is waiting for Ctrl-C to land.
       if (loop.toolCalls > 0 && reason !== "interrupted" && reason !== "cad-unavailable") {
@@ -344,23 +327,6 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
   if (o.edit) Object.assign(report, o.edit.extend(report, record.snapshot()));
   await writeDelivery(outDir, report);
   return report;
-}
-
-interface PartsHealth {
-  parts: GeometryHealth[];
-  parameters: RunReport["parameters"];
-}
-
-/** Health of the named parts (every visible part when undefined) and the parameter values. */
-async function partsHealth(
-  cad: CadClient,
-  names: readonly string[] | undefined,
-  signal: AbortSignal | undefined,
-): Promise<PartsHealth> {
-  const reply = await cadPartsHealth(cad, names, { ...(signal ? { signal } : {}), timeoutMs: 15_000 });
-  const parameters: RunReport["parameters"] = {};
-  for (const [k, v] of Object.entries(reply.parameters ?? {})) parameters[k] = { value: v.value, unit: v.unit };
-  return { parts: reply.parts, parameters };
 }
 
 function recordParameters(record: RecordWriter): RunReport["parameters"] {

@@ -10,6 +10,7 @@ import { loadProviders, type Provider } from "../llm/providers.js";
 import { isLoopbackHost } from "../llm/network-failure.js";
 import { endpointListens } from "./local-endpoint.js";
 import { resolveBaseUrl } from "./resolve-run.js";
+import { checkModels, type ModelCheck } from "./model-check.js";
 
 /**
  * `cadagent doctor`: can a design run on this machine, and if not, what to fix. Checks run in
@@ -40,6 +41,8 @@ export interface DoctorOptions {
   keychain?: Keychain;
   /** Worker start + ping budget. */
   workerTimeoutMs?: number;
+  /** Ask providers with keys for their model lists (default true). */
+  checkModels?: boolean;
 }
 
 export interface DoctorProvider {
@@ -54,6 +57,8 @@ export interface DoctorProvider {
 }
 
 export interface DoctorReport {
+  /** `providers --check` for the providers that have keys (empty when none has one). */
+  models: ModelCheck[];
   /** A design can run: FreeCAD works and a provider (the configured one, if any) has a key or needs none. */
   ok: boolean;
   node: { version: string; ok: boolean };
@@ -238,9 +243,29 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
       `keychain: ${keychain.label} unavailable — ${keychain.reason ?? "unknown reason"} (keys can still come from environment variables or ${keys.apiKeysFile.path})`,
     );
 
+  // Only when keys exist: are the default and configured models still served? (`providers --check`)
+  const models: ModelCheck[] =
+    opts.checkModels !== false && doctorProviders.some((d) => d.source !== undefined)
+      ? await checkModels(providers, {
+          ...storeOpts,
+          configured: { provider: config?.provider, model: config?.model },
+        })
+      : [];
+  for (const c of models) {
+    if (c.checked && !c.reachable) warnings.push(`${c.provider}: the model list could not be read: ${c.note ?? ""}`);
+    for (const m of c.models)
+      if (c.reachable && !m.served)
+        warnings.push(`${c.provider}: the ${m.role} model ${m.id} is not served any more; pick another with --model`);
+  }
+  if (wanted === "ollama" || env.OLLAMA_BASE_URL)
+    warnings.push(
+      "ollama: start it with OLLAMA_CONTEXT_LENGTH=32768 or more (its default is 4096 on GPUs under 24 GiB, smaller than cadagent's first request)",
+    );
+
   return {
     ok: problems.length === 0,
     node,
+    models,
     config: {
       ok: configError === undefined,
       home,

@@ -41,8 +41,10 @@ configuration, 3 provider error, 4 FreeCAD unavailable, 130 interrupted (what ex
 
 Examples:
   $ cadagent "a wall bracket for a 25 mm pipe, 3 mm steel, two M5 holes"
-  $ cadagent -p openai -m gpt-5-mini --budget 0.50 "a 60x40x5 mm plate with four M4 holes"
-  $ OLLAMA_BASE_URL=http://127.0.0.1:11434/v1 cadagent -p ollama "a 20 mm cube with a 5 mm fillet"
+  $ cadagent -p openai -m gpt-5.6-luna --budget 0.50 "a 60x40x5 mm plate with four M4 holes"
+  $ cadagent --effort low "a 20 mm cube with a 5 mm hole"   # reasoning effort: low | medium | high
+  $ cadagent providers --check                          # are the default models still served?
+  $ OLLAMA_CONTEXT_LENGTH=32768 ollama serve & cadagent -p ollama "a 20 mm cube with a 5 mm fillet"
   $ cadagent build cadagent-out/bracket/design.cad.json --set thickness=4 -o out/bracket-4mm
   $ cadagent edit cadagent-out/bracket "make it 5 mm thicker" -i
   $ cadagent -f brief.txt --strict                       # exit 1 when a stated number is not met

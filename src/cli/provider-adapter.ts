@@ -26,7 +26,9 @@ export function providerAdapter(
     baseUrl,
     apiKey: apiKey ?? "",
     headers: provider.headers,
-    promptCaching: provider.protocol === "anthropic",
+    ...(provider.dialect ? { dialect: provider.dialect } : {}),
+    // Chat Completions gateways decide per model (OpenRouter marks anthropic/* models).
+    ...(provider.protocol === "anthropic" ? { promptCaching: true } : {}),
     timeoutMs: REQUEST_IDLE_TIMEOUT_MS,
     stream: env.CADAGENT_STREAM !== "0",
   };

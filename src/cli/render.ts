@@ -91,8 +91,6 @@ export function humanRenderer(
           ),
         );
         break;
-      case "tool-call":
-        break;
       case "tool-result": {
         if (e.ok) {
           const figures = figuresLine(e.figures);

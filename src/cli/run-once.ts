@@ -60,6 +60,7 @@ export async function runOnce(o: RunOnceOptions): Promise<RunReport> {
       formats: run.config.formats,
       maxTurns: run.config.maxTurns,
       ...(run.config.budgetUsd !== undefined ? { budgetUsd: run.config.budgetUsd } : {}),
+      ...(run.config.effort ? { effort: run.config.effort } : {}),
       ...(run.timeoutMs !== undefined ? { timeoutMs: run.timeoutMs } : {}),
       allowPython: flags.allowPython ?? false,
       review: flags.review !== false,

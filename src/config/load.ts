@@ -29,6 +29,7 @@ export const CONFIG_ENV: Record<ConfigKey, string> = {
   maxTurns: "CADAGENT_MAX_TURNS",
   budgetUsd: "CADAGENT_BUDGET_USD",
   timeoutSeconds: "CADAGENT_TIMEOUT_SECONDS",
+  effort: "CADAGENT_EFFORT",
   freecadPath: "FREECAD_CMD",
   apiKeysFile: "CADAGENT_API_KEYS_FILE",
 };
@@ -65,6 +66,7 @@ interface Values {
   maxTurns?: number;
   budgetUsd?: number;
   timeoutSeconds?: number;
+  effort?: "low" | "medium" | "high";
   freecadPath?: string;
   apiKeysFile?: string;
 }
@@ -249,6 +251,7 @@ function merge(home: string, cwd: string, layers: Layer[], files: ResolvedConfig
     maxTurns: v.maxTurns ?? d.maxTurns,
     budgetUsd: v.budgetUsd,
     timeoutSeconds: v.timeoutSeconds,
+    effort: v.effort,
     freecadPath: v.freecadPath,
     apiKeysFile: v.apiKeysFile ?? d.apiKeysFile,
     sources,
@@ -290,6 +293,8 @@ export interface ConfigFlags {
   budget?: string | number;
   /** `--timeout <seconds>` */
   timeout?: string | number;
+  /** `--effort low|medium|high` */
+  effort?: string;
 }
 
 const FLAG_KEYS: ReadonlyArray<[keyof ConfigFlags, ConfigKey | "out", string]> = [
@@ -300,6 +305,7 @@ const FLAG_KEYS: ReadonlyArray<[keyof ConfigFlags, ConfigKey | "out", string]> =
   ["maxTurns", "maxTurns", "--max-turns"],
   ["budget", "budgetUsd", "--budget"],
   ["timeout", "timeoutSeconds", "--timeout"],
+  ["effort", "effort", "--effort"],
 ];
 
 /** The config with flags applied on top (flags win). Throws UserError (exit 2) naming the flag. */

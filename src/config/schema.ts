@@ -16,6 +16,7 @@ export const CONFIG_KEYS = [
   "maxTurns",
   "budgetUsd",
   "timeoutSeconds",
+  "effort",
   "freecadPath",
   "apiKeysFile",
 ] as const;
@@ -24,12 +25,13 @@ export type ConfigKey = (typeof CONFIG_KEYS)[number];
 /** What each key expects, in words, for error messages. */
 export const EXPECTED: Record<ConfigKey, string> = {
   provider: 'a provider id such as "anthropic" (see `cadagent providers`)',
-  model: 'a model id such as "claude-sonnet-4-5"',
+  model: 'a model id such as "claude-sonnet-5-5"',
   outDir: "a folder path; each run writes into <outDir>/<slug>-<yyyymmdd-hhmmss>",
   formats: 'a list of export formats such as ["step", "stl", "fcstd"] (or "step,stl")',
   maxTurns: "a whole number of at least 1 (e.g. 30)",
   budgetUsd: "a positive number of US dollars (e.g. 2.5)",
   timeoutSeconds: "a positive number of seconds (e.g. 600)",
+  effort: 'the reasoning effort: "low", "medium" or "high"',
   freecadPath: "the path of FreeCAD's command-line binary (freecadcmd / FreeCADCmd)",
   apiKeysFile: "the path of an api_keys.json file",
 };
@@ -46,6 +48,7 @@ export const ConfigFileSchema = z.strictObject({
   maxTurns: z.number().int().min(1).optional(),
   budgetUsd: z.number().positive().optional(),
   timeoutSeconds: z.number().positive().optional(),
+  effort: z.enum(["low", "medium", "high"]).optional(),
   freecadPath: z.string().min(1).optional(),
   apiKeysFile: z.string().min(1).optional(),
 });
@@ -70,6 +73,8 @@ export interface ResolvedConfig {
   maxTurns: number;
   budgetUsd: number | undefined;
   timeoutSeconds: number | undefined;
+  /** Reasoning effort for every request; undefined = the model's default. */
+  effort: "low" | "medium" | "high" | undefined;
   /** FreeCAD binary from FREECAD_CMD or config; pass to findFreecad(env, freecadPath). */
   freecadPath: string | undefined;
   /** api_keys.json path; pass to the key store (KeyStoreOptions.apiKeysFile). */

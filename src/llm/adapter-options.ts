@@ -9,10 +9,18 @@ export interface AdapterOptions {
   apiKey: string;
   /** Extra headers, e.g. OpenRouter attribution. */
   headers?: Record<string, string>;
-  /** Anthropic prompt caching on the system prompt and tool catalog. */
+  /**
+   * Prompt-caching breakpoints: Anthropic (system prompt, catalog, newest and previous turn) and
+   * Claude models behind OpenRouter. Undefined on a Chat Completions endpoint = automatic.
+   */
   promptCaching?: boolean;
   /** Per-request timeout in ms (the agent also has a whole-run deadline). */
   timeoutMs?: number;
+  /**
+   * A Chat Completions gateway with its own extensions: "openrouter" gets `reasoning.effort`,
+   * `cache_control` on anthropic/* models and its error metadata (default: from the host name).
+   */
+  dialect?: "openrouter";
   /** Streaming (SSE) is the default; false uses the JSON endpoints. */
   stream?: boolean;
 }

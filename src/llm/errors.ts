@@ -104,6 +104,29 @@ function embeddedJson(message: string): Bag | undefined {
   }
 }
 
+/** Longest upstream error text kept in a message (OpenRouter's `metadata.raw` can be a whole body). */
+const RAW_LIMIT = 300;
+
+/**
+ * OpenRouter wraps the upstream provider's failure: `metadata.provider_name` and `metadata.raw`
+ * say what actually went wrong ("Provider returned error" alone does not). Redacted, then cut.
+ */
+function upstreamDetail(inner: Bag | undefined, apiKey: string | undefined): string {
+  const meta = bag(inner?.metadata);
+  if (!meta) return "";
+  const provider = str(meta.provider_name);
+  const rawValue = meta.raw;
+  let raw = typeof rawValue === "string" ? rawValue : rawValue !== undefined ? JSON.stringify(rawValue) : "";
+  // The raw body is usually JSON whose own error message is the useful part.
+  const parsed = raw ? embeddedJson(raw) : undefined;
+  const rawMessage = str(bag(parsed?.error)?.message) ?? str(parsed?.message);
+  if (rawMessage) raw = rawMessage;
+  raw = redact(raw.replace(/\s+/g, " ").trim(), apiKey);
+  if (raw.length > RAW_LIMIT) raw = `${raw.slice(0, RAW_LIMIT - 1)}…`;
+  if (!provider && !raw) return "";
+  return ` (${[provider ? `upstream ${provider}` : "", raw].filter(Boolean).join(": ")})`;
+}
+
 interface ErrorFacts {
   status: number | undefined;
   type: string | undefined;
@@ -125,7 +148,7 @@ function facts(err: Error, ctx: ErrorContext): ErrorFacts {
   const type = str(inner?.type) ?? str(inner?.status) ?? str(e.type);
   const rawCode = inner?.code ?? e.code;
   const code = typeof rawCode === "number" ? String(rawCode) : str(rawCode);
-  const message = str(inner?.message) ?? err.message;
+  const message = (str(inner?.message) ?? err.message) + upstreamDetail(inner, ctx.apiKey);
   return { status, type, code, message, headers, body };
 }
 
@@ -193,6 +216,12 @@ export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError 
   }
   if (!(err instanceof Error)) {
     return new ProviderError("other", redact(`${label}: ${String(err)}`, ctx.apiKey));
+  }
+  // A stream whose events are not valid JSON: the reply is unusable, but asking again usually works.
+  if (err instanceof SyntaxError) {
+    return new ProviderError("malformed", redact(`${label}: malformed stream: ${err.message}`, ctx.apiKey), {
+      cause,
+    });
   }
   const f = facts(err, ctx);
   const hasProviderError = f.status !== undefined || f.body !== undefined;

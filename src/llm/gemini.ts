@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
+  FinishReason as GeminiFinish,
   FunctionCallingConfigMode,
   GoogleGenAI,
+  ThinkingLevel,
   type Content,
   type GenerateContentConfig,
   type GenerateContentResponse,
@@ -40,6 +42,8 @@ const MODES = {
   required: FunctionCallingConfigMode.ANY,
   none: FunctionCallingConfigMode.NONE,
 };
+
+const THINKING_LEVELS = { low: ThinkingLevel.LOW, medium: ThinkingLevel.MEDIUM, high: ThinkingLevel.HIGH };
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
 const textOf = (parts: ContentPart[]) =>
@@ -94,21 +98,28 @@ export function toGeminiContents(messages: Message[]): Content[] {
       push("model", modelParts(m));
     } else {
       const parts: Part[] = [];
-      const images: Part[] = [];
       for (const r of m.results) {
         const text = textOf(r.content);
         const id = geminiIds.get(r.callId);
+        const pics = r.content.filter((p) => p.type === "image");
+        // Gemini 3 takes a tool's images inside its functionResponse; each needs a unique displayName.
+        const inline = pics.map((p, i) => ({
+          inlineData: {
+            mimeType: p.mediaType,
+            data: p.data,
+            displayName: `${r.callId}_${i}.${p.mediaType === "image/png" ? "png" : "jpg"}`,
+          },
+        }));
         parts.push({
           functionResponse: {
             name: r.name,
             response: r.isError ? { error: text } : { output: text },
             ...(id ? { id } : {}),
+            ...(inline.length ? { parts: inline } : {}),
           },
         });
-        const pics = r.content.filter((p) => p.type === "image");
-        if (pics.length) images.push({ text: `Image(s) returned by ${r.name}:` }, ...userParts(pics));
       }
-      push("user", [...parts, ...images]);
+      push("user", parts);
     }
   }
   return out;
@@ -118,6 +129,7 @@ export function toGeminiConfig(req: ChatRequest): GenerateContentConfig {
   const config: GenerateContentConfig = { maxOutputTokens: req.maxTokens };
   if (req.system) config.systemInstruction = req.system;
   if (req.temperature !== undefined) config.temperature = req.temperature;
+  if (req.effort) config.thinkingConfig = { thinkingLevel: THINKING_LEVELS[req.effort] };
   if (req.tools.length) {
     config.tools = [
       {
@@ -191,6 +203,10 @@ class Assembler {
       }
     }
     if (cand?.finishReason) this.finishReason = cand.finishReason;
+    // The model wrote a call Gemini could not parse: nothing usable came back, so the turn is asked again.
+    if (cand?.finishReason === GeminiFinish.MALFORMED_FUNCTION_CALL) {
+      throw new ProviderError("malformed", "gemini: MALFORMED_FUNCTION_CALL: the model's function call was invalid");
+    }
   }
 
   *finish(): Generator<StreamEvent> {
@@ -242,6 +258,16 @@ export function createGeminiAdapter(opts: AdapterOptions): ProtocolAdapter {
           ...(lastHeaders ? { headers: lastHeaders } : {}),
         });
       return idleGuarded("gemini", signal, opts.timeoutMs, (idle) => run(request, idle, capture), mapError);
+    },
+    async listModels(signal?: AbortSignal): Promise<string[]> {
+      try {
+        const ids: string[] = [];
+        const pager = await ai.models.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } });
+        for await (const m of pager) if (m.name) ids.push(m.name.replace(/^models\//, ""));
+        return ids;
+      } catch (err) {
+        throw toProviderError(err, { protocol: "gemini", apiKey: opts.apiKey, ...(signal ? { signal } : {}) });
+      }
     },
   };
 

@@ -112,6 +112,10 @@ export function toOpenAiMessages(system: string, messages: Message[]): WireMessa
         role: "assistant",
         content: text || null,
       };
+      const details = m.providerData?.reasoningDetails;
+      // OpenRouter: reasoning (Claude thinking with its signature, encrypted OpenAI reasoning) goes back as received.
+      if (Array.isArray(details) && details.length)
+        (msg as unknown as Record<string, unknown>).reasoning_details = details;
       if (m.toolCalls.length) {
         msg.tool_calls = m.toolCalls.map((c) => ({
           id: c.id,
@@ -135,10 +139,57 @@ function usesMaxCompletionTokens(baseUrl: string): boolean {
   }
 }
 
-export function toOpenAiParams(req: ChatRequest, baseUrl: string): Params {
+function isOpenRouter(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).hostname.endsWith("openrouter.ai");
+  } catch {
+    return false;
+  }
+}
+
+const CACHE = { type: "ephemeral" } as const;
+
+/**
+ * Anthropic models behind a gateway (OpenRouter `anthropic/*`) cache only what is marked:
+ * breakpoints on the system prompt and on the newest message, so each turn reads the last one's prefix.
+ */
+function markCacheBreakpoints(messages: WireMessage[]): void {
+  const mark = (m: WireMessage | undefined): void => {
+    if (!m || m.role === "assistant" || m.role === "function") return;
+    const content: unknown = m.content;
+    if (typeof content === "string") {
+      if (!content) return;
+      (m as { content: unknown }).content = [{ type: "text", text: content, cache_control: CACHE }];
+    } else if (Array.isArray(content)) {
+      const last = content.at(-1) as Record<string, unknown> | undefined;
+      if (last) last.cache_control = CACHE;
+    }
+  };
+  mark(messages.find((m) => m.role === "system"));
+  mark(messages.at(-1));
+}
+
+/** Options beyond the request: where it goes (quirks differ by host) and whether to mark cache breakpoints. */
+export interface ChatParamOptions {
+  baseUrl: string;
+  dialect?: "openrouter";
+  /** Adds `cache_control` breakpoints; default: on for `anthropic/*` models on OpenRouter. */
+  cacheControl?: boolean;
+}
+
+export function toOpenAiParams(req: ChatRequest, where: string | ChatParamOptions): Params {
+  const o = typeof where === "string" ? { baseUrl: where } : where;
+  const baseUrl = o.baseUrl;
+  const openrouter = o.dialect === "openrouter" || isOpenRouter(baseUrl);
   const params: Params = { model: req.model, messages: toOpenAiMessages(req.system, req.messages) };
+  if (o.cacheControl ?? (openrouter && req.model.startsWith("anthropic/"))) markCacheBreakpoints(params.messages);
   if (usesMaxCompletionTokens(baseUrl)) params.max_completion_tokens = req.maxTokens;
   else params.max_tokens = req.maxTokens;
+  if (req.effort) {
+    // OpenRouter takes the unified `reasoning` object; plain compatible servers the Chat Completions field.
+    if (openrouter) (params as Record<string, unknown>).reasoning = { effort: req.effort };
+    else params.reasoning_effort = req.effort;
+  }
   if (req.tools.length) {
     params.tools = req.tools.map((t) => ({
       type: "function",
@@ -161,7 +212,44 @@ function usageOf(u: OpenAI.Completions.CompletionUsage | null | undefined): Usag
   usage.outputTokens = u.completion_tokens ?? 0;
   usage.cacheReadTokens = cached;
   usage.cacheWriteTokens = written;
+  const reasoning = (u.completion_tokens_details as Record<string, unknown> | undefined)?.reasoning_tokens;
+  if (typeof reasoning === "number" && reasoning > 0) usage.reasoningTokens = reasoning;
+  // OpenRouter's own charge (credits = USD), which knows its routing and discounts better than a price table.
+  const cost = (u as unknown as Record<string, unknown>).cost;
+  if (typeof cost === "number" && Number.isFinite(cost) && cost >= 0) usage.costUsd = cost;
   return usage;
+}
+
+type Detail = Record<string, unknown> & { index?: number };
+
+/**
+ * Merges streamed `reasoning_details` fragments by `index`: text and summary concatenate, other
+ * fields (signature, data, id, format) take the first non-empty value that arrives.
+ */
+export function mergeReasoningDetails(into: Map<number, Detail>, fragments: unknown, order: number[]): void {
+  if (!Array.isArray(fragments)) return;
+  for (const [pos, raw] of fragments.entries()) {
+    if (typeof raw !== "object" || raw === null) continue;
+    const frag = raw as Detail;
+    const index = typeof frag.index === "number" ? frag.index : pos;
+    const have = into.get(index);
+    if (!have) {
+      into.set(index, { ...frag });
+      order.push(index);
+      continue;
+    }
+    for (const [k, v] of Object.entries(frag)) {
+      if ((k === "text" || k === "summary") && typeof v === "string")
+        have[k] = `${typeof have[k] === "string" ? have[k] : ""}${v}`;
+      else if (
+        v !== null &&
+        v !== undefined &&
+        v !== "" &&
+        (have[k] === undefined || have[k] === null || have[k] === "")
+      )
+        have[k] = v;
+    }
+  }
 }
 
 function finishEvents(
@@ -169,8 +257,10 @@ function finishEvents(
   text: string,
   toolCalls: ToolCall[],
   usage: Usage,
+  reasoningDetails?: unknown[],
 ): StreamEvent[] {
   const message: AssistantMessage = { role: "assistant", content: text ? [{ type: "text", text }] : [], toolCalls };
+  if (reasoningDetails?.length) message.providerData = { reasoningDetails };
   let mapped: FinishReason = (reason && FINISH[reason]) || "other";
   // Several compatible servers (Ollama among them) say "stop" even when they called tools.
   if (toolCalls.length && mapped === "stop") mapped = "tool_calls";
@@ -191,14 +281,20 @@ function* fromCompletion(res: OpenAI.Chat.Completions.ChatCompletion): Generator
     calls.push(call);
     yield { type: "tool-call", call };
   }
-  yield* finishEvents(choice?.finish_reason, text, calls, usageOf(res.usage));
+  const details = (choice?.message as unknown as Record<string, unknown> | undefined)?.reasoning_details;
+  yield* finishEvents(choice?.finish_reason, text, calls, usageOf(res.usage), Array.isArray(details) ? details : []);
 }
 
 async function* fromChunks(
   chunks: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>,
   idle: IdleTimeout,
 ): AsyncGenerator<StreamEvent> {
+  // Keyed by a slot: the wire index, moved aside when a different id arrives at the same index.
   const pending = new Map<number, { id: string; name: string; args: string }>();
+  const slotOf = new Map<number, number>();
+  let nextSlot = 0;
+  const details = new Map<number, Detail>();
+  const detailOrder: number[] = [];
   let text = "";
   let finishReason: string | null | undefined;
   let usage = emptyUsage();
@@ -207,6 +303,11 @@ async function* fromChunks(
     if (chunk.usage) usage = usageOf(chunk.usage);
     const choice = chunk.choices?.[0];
     if (!choice) continue;
+    mergeReasoningDetails(
+      details,
+      (choice.delta as Record<string, unknown> | undefined)?.reasoning_details,
+      detailOrder,
+    );
     if (choice.delta?.content) {
       text += choice.delta.content;
       yield { type: "text-delta", text: choice.delta.content };
@@ -214,8 +315,14 @@ async function* fromChunks(
     for (const [pos, tc] of (choice.delta?.tool_calls ?? []).entries()) {
       // Fragments belong to the call with the same `index`; a missing index means array position.
       const index = typeof tc.index === "number" ? tc.index : pos;
-      let p = pending.get(index);
-      if (!p) pending.set(index, (p = { id: "", name: "", args: "" }));
+      let slot = slotOf.get(index);
+      let p = slot === undefined ? undefined : pending.get(slot);
+      // Some gateways send every call at index 0: a new non-empty id there starts a new call.
+      if (!p || (tc.id && p.id && tc.id !== p.id)) {
+        slot = nextSlot++;
+        slotOf.set(index, slot);
+        pending.set(slot, (p = { id: "", name: "", args: "" }));
+      }
       if (tc.id) p.id = tc.id;
       if (tc.function?.name) p.name = tc.function.name;
       if (tc.function?.arguments) p.args += tc.function.arguments;
@@ -233,7 +340,8 @@ async function* fromChunks(
     calls.push(call);
     yield { type: "tool-call", call };
   }
-  yield* finishEvents(finishReason, text, calls, usage);
+  const reasoning = detailOrder.map((i) => details.get(i)).filter((d): d is Detail => d !== undefined);
+  yield* finishEvents(finishReason, text, calls, usage, reasoning);
 }
 
 /**
@@ -241,21 +349,15 @@ async function* fromChunks(
  * servers. SDK retries are off; options never fall back to OPENAI_* environment variables.
  */
 export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
-  const headers: Record<string, string | null> = { ...opts.headers };
-  // The SDK insists on a key; keyless local servers get a placeholder and no Authorization header.
-  if (!opts.apiKey) headers.Authorization = null;
-  const client = new OpenAI({
-    apiKey: opts.apiKey || "no-key",
-    adminAPIKey: null,
-    organization: null,
-    project: null,
-    baseURL: opts.baseUrl,
-    maxRetries: 0,
-    defaultHeaders: headers,
-    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
-  });
+  const client = openAiClient(opts);
+  const mapError = (err: unknown, signal?: AbortSignal) =>
+    toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, ...(signal ? { signal } : {}) });
   async function* run(request: ChatRequest, idle: IdleTimeout): AsyncGenerator<StreamEvent> {
-    const params = toOpenAiParams(request, opts.baseUrl);
+    const params = toOpenAiParams(request, {
+      baseUrl: opts.baseUrl,
+      ...(opts.dialect ? { dialect: opts.dialect } : {}),
+      ...(opts.promptCaching !== undefined ? { cacheControl: opts.promptCaching } : {}),
+    });
     const options = { signal: idle.signal };
     if (opts.stream === false) {
       yield* fromCompletion(await client.chat.completions.create({ ...params, stream: false }, options));
@@ -275,7 +377,33 @@ export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
         signal,
         opts.timeoutMs,
         (idle) => run(request, idle),
-        (err) => toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, signal }),
+        (err) => mapError(err, signal),
       ),
+    async listModels(signal?: AbortSignal): Promise<string[]> {
+      try {
+        const ids: string[] = [];
+        for await (const m of client.models.list(signal ? { signal } : {})) ids.push(m.id);
+        return ids;
+      } catch (err) {
+        throw mapError(err, signal);
+      }
+    },
   };
+}
+
+/** The OpenAI SDK client for an endpoint: explicit key and base URL, SDK retries off. */
+export function openAiClient(opts: AdapterOptions): OpenAI {
+  const headers: Record<string, string | null> = { ...opts.headers };
+  // The SDK insists on a key; keyless local servers get a placeholder and no Authorization header.
+  if (!opts.apiKey) headers.Authorization = null;
+  return new OpenAI({
+    apiKey: opts.apiKey || "no-key",
+    adminAPIKey: null,
+    organization: null,
+    project: null,
+    baseURL: opts.baseUrl,
+    maxRetries: 0,
+    defaultHeaders: headers,
+    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+  });
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { packageRoot } from "../util/package-root.js";
+import { PROTOCOLS } from "./types.js";
 
 /** Price per million tokens, USD. */
 export const ModelEntrySchema = z.object({
@@ -18,7 +19,7 @@ export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export const ProviderSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   name: z.string(),
-  protocol: z.enum(["anthropic", "openai-chat", "gemini"]),
+  protocol: z.enum(PROTOCOLS),
   baseUrl: z.string().url(),
   baseUrlEnv: z.array(z.string()).default([]),
   keyEnv: z.array(z.string()).default([]),
@@ -30,6 +31,15 @@ export const ProviderSchema = z.object({
   /** Whether models not listed in `models` take images (listed ones say so themselves). */
   vision: z.boolean().default(true),
   docs: z.string().optional(),
+  /** Chat Completions gateways with extensions of their own (see AdapterOptions.dialect). */
+  dialect: z.enum(["openrouter"]).optional(),
+  /** The date the models and prices were last checked against the provider's pages (YYYY-MM-DD). */
+  checked: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  /** Where the model ids and prices come from. */
+  pricing: z.string().optional(),
 });
 export type Provider = z.infer<typeof ProviderSchema>;
 

@@ -62,34 +62,64 @@ export interface ChatRequest {
   temperature?: number;
   /** "none" is used for the forced final turn when tools must not be called. */
   toolChoice?: "auto" | "none" | "required";
+  /** Reasoning effort (`--effort`), mapped to each protocol's own setting; unset = the model's default. */
+  effort?: Effort;
 }
+
+export type Effort = "low" | "medium" | "high";
+export const EFFORTS: readonly Effort[] = ["low", "medium", "high"];
 
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** Thinking/reasoning tokens, already included in outputTokens (reported where the API says). */
+  reasoningTokens?: number;
+  /** The provider's own charge for this request in USD (OpenRouter `usage.cost`); wins over prices. */
+  costUsd?: number;
 }
 
-export type FinishReason = "tool_calls" | "stop" | "length" | "content_filter" | "other";
+/**
+ * Why a turn ended. `pause` = the provider paused a long turn and wants it sent back as is
+ * (Anthropic `pause_turn`); `refusal` = the model declined (Anthropic `refusal`); `context` = the
+ * context window is full (Anthropic `model_context_window_exceeded`).
+ */
+export type FinishReason =
+  "tool_calls" | "stop" | "length" | "content_filter" | "refusal" | "pause" | "context" | "other";
 
 export type StreamEvent =
   | { type: "text-delta"; text: string }
   | { type: "tool-call"; call: ToolCall }
   | { type: "usage"; usage: Usage }
+  /** Something the user should hear about once (e.g. a deprecated model); the CLI prints it. */
+  | { type: "notice"; message: string }
   /** Always the last event of a successful stream; carries the assembled assistant message. */
-  | { type: "finish"; reason: FinishReason; message: AssistantMessage };
+  | { type: "finish"; reason: FinishReason; message: AssistantMessage; detail?: string };
 
 /** One wire protocol. Adapters disable SDK retries: the agent retries in one place. */
 export interface ProtocolAdapter {
   readonly protocol: ProtocolId;
   stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  /** The model ids the endpoint serves now (its list-models endpoint). */
+  listModels?(signal?: AbortSignal): Promise<string[]>;
 }
 
-export type ProtocolId = "anthropic" | "openai-chat" | "gemini";
+export const PROTOCOLS = ["anthropic", "openai-responses", "openai-chat", "gemini"] as const;
+export type ProtocolId = (typeof PROTOCOLS)[number];
 
 export type ProviderErrorKind =
-  "auth" | "rate_limit" | "overloaded" | "server" | "network" | "bad_request" | "not_found" | "aborted" | "other";
+  | "auth"
+  | "rate_limit"
+  | "overloaded"
+  | "server"
+  | "network"
+  /** A reply that cannot be used (malformed stream or function call): the turn is asked again. */
+  | "malformed"
+  | "bad_request"
+  | "not_found"
+  | "aborted"
+  | "other";
 
 /** Every adapter failure surfaces as this, so retry policy lives in one place. */
 export class ProviderError extends Error {
@@ -108,7 +138,7 @@ export class ProviderError extends Error {
     this.retryAfterMs = opts.retryAfterMs;
   }
   get retryable(): boolean {
-    return ["rate_limit", "overloaded", "server", "network"].includes(this.kind);
+    return ["rate_limit", "overloaded", "server", "network", "malformed"].includes(this.kind);
   }
 }
 

@@ -25,7 +25,17 @@ export function jobOf(req: RecordedRequest): string | undefined {
 
 /** 0-based turn of the conversation a request continues. */
 export function turnOf(req: RecordedRequest): number {
-  const messages = (req.body as { messages?: Array<{ role?: string }> } | undefined)?.messages ?? [];
+  const body = req.body as
+    { messages?: Array<{ role?: string }>; input?: Array<{ role?: string; type?: string }> } | undefined;
+  if (body?.input) {
+    // Responses API: each earlier answer is a run of output items (reasoning, assistant message, calls).
+    const isOutput = (i: { role?: string; type?: string }) =>
+      i.type === "reasoning" ||
+      i.type === "function_call" ||
+      (i.role === "assistant" && i.type !== "function_call_output");
+    return body.input.filter((item, k, all) => isOutput(item) && !(k > 0 && isOutput(all[k - 1] ?? {}))).length;
+  }
+  const messages = body?.messages ?? [];
   return messages.filter((m) => m.role === "assistant").length;
 }
 

@@ -2,6 +2,7 @@ import type { ProtocolId } from "../../src/llm/types.js";
 import {
   startAnthropicServer,
   startGeminiServer,
+  startOpenAiResponsesServer,
   startOpenAiServer,
   toolReply,
   type ReplyTurn,
@@ -35,10 +36,10 @@ export const PROVIDER_CASES: ProviderCase[] = [
   },
   {
     id: "openai",
-    protocol: "openai-chat",
+    protocol: "openai-responses",
     keyVar: "OPENAI_API_KEY",
     baseUrlVar: "OPENAI_BASE_URL",
-    start: startOpenAiServer,
+    start: startOpenAiResponsesServer,
   },
   {
     id: "gemini",
@@ -138,6 +139,24 @@ export function sentResults(protocol: ProtocolId, body: unknown): SentResult[] {
         isError: c.is_error === true,
       }));
   }
+  if (protocol === "openai-responses") {
+    // function_call_output items after the last function_call; errors are prefixed like Chat Completions.
+    const input = arr(b.input).map(obj);
+    const lastCall = input.map((i) => i.type).lastIndexOf("function_call");
+    return input
+      .slice(lastCall + 1)
+      .filter((i) => i.type === "function_call_output")
+      .map((i) => {
+        const text =
+          typeof i.output === "string"
+            ? i.output
+            : arr(i.output)
+                .map((p) => str(obj(p).text))
+                .join("");
+        const isError = text.startsWith("Error: ");
+        return { ref: String(i.call_id), text: isError ? text.slice(7) : text, isError };
+      });
+  }
   if (protocol === "openai-chat") {
     const msgs = arr(b.messages).map(obj);
     const lastAssistant = msgs.map((m) => m.role).lastIndexOf("assistant");
@@ -173,6 +192,13 @@ export function sentResults(protocol: ProtocolId, body: unknown): SentResult[] {
 /** All text the user side sent in a request (to find the loop's notices). */
 export function sentUserText(protocol: ProtocolId, body: unknown): string {
   const b = obj(body);
+  if (protocol === "openai-responses") {
+    return arr(b.input)
+      .map(obj)
+      .filter((i) => i.role === "user")
+      .flatMap((i) => (typeof i.content === "string" ? [i.content] : arr(i.content).map((p) => str(obj(p).text))))
+      .join("\n");
+  }
   if (protocol === "gemini") {
     return arr(b.contents)
       .map(obj)
@@ -210,6 +236,18 @@ export function sentImages(protocol: ProtocolId, body: unknown): SentImage[] {
       .filter((s) => s.type === "base64")
       .map((s) => ({ mediaType: String(s.media_type), data: String(s.data) }));
   }
+  if (protocol === "openai-responses") {
+    // Inside the function_call_output items, as input_image data URLs.
+    return arr(b.input)
+      .map(obj)
+      .filter((i) => i.type === "function_call_output")
+      .slice(-1)
+      .flatMap((i) => arr(i.output).map(obj))
+      .filter((p) => p.type === "input_image")
+      .map((p) => /^data:([^;]+);base64,(.*)$/.exec(String(p.image_url)))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ mediaType: m[1] ?? "", data: m[2] ?? "" }));
+  }
   if (protocol === "openai-chat") {
     // Tool messages carry text only: a user message after them carries the images as data URLs.
     const msgs = arr(b.messages).map(obj);
@@ -227,8 +265,10 @@ export function sentImages(protocol: ProtocolId, body: unknown): SentImage[] {
     .map(obj)
     .filter((c) => c.role === "user")
     .at(-1);
+  // Gemini 3: inside each functionResponse's parts (older shapes: loose inlineData parts).
   return arr(lastUser?.parts)
-    .map((p) => obj(obj(p).inlineData))
+    .flatMap((p) => [obj(p), ...arr(obj(obj(p).functionResponse).parts).map(obj)])
+    .map((p) => obj(p.inlineData))
     .filter((d) => d.data !== undefined)
     .map((d) => ({ mediaType: String(d.mimeType), data: String(d.data) }));
 }

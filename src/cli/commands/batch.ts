@@ -40,7 +40,7 @@ const HELP = `
 Jobs file (JSON Lines, one job a line; # comments and blank lines are ignored):
   {"id": "plate", "brief": "a 60x40x5 mm mounting plate with four M4 holes 5 mm from the corners"}
   {"id": "bracket-wide", "design": "examples/l-bracket.cad.json", "set": {"width": 60}}
-  {"id": "bushing", "brief": "a flanged bushing, 20 mm bore", "provider": "openai", "model": "gpt-5-mini"}
+  {"id": "bushing", "brief": "a flanged bushing, 20 mm bore", "provider": "openai", "model": "gpt-5.6-luna"}
 Per job: exactly one of "brief" (designed by the LLM) or "design" (a design record, rebuilt
 without an LLM, path relative to the jobs file; "set" overrides its parameters), and optional
 "provider", "model" (override -p/-m) and "out" (folder inside the batch folder; default the id).

@@ -32,6 +32,7 @@ export function withDesignOptions(cmd: Command): Command {
     .option("--max-turns <n>", "turn limit (default 30)")
     .option("--timeout <seconds>", "whole-run deadline")
     .option("--budget <usd>", "stop before the estimated cost exceeds this")
+    .option("--effort <level>", "reasoning effort: low | medium | high (default: the model's own)")
     .option("--formats <list>", `exports on finish (default ${DEFAULT_FORMATS.join(",")})`)
     .option("--allow-python", "offer the run_python tool (runs model-written Python inside FreeCAD)")
     .option("--views", "also write views.png: the top, front and right views beside the iso view")

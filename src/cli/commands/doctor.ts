@@ -57,6 +57,10 @@ export function formatDoctor(r: DoctorReport, style: Style = PLAIN): string {
     `${mark(r.providers.some((p) => p.ready))} keys: ${withKey.length ? withKey.join(", ") : "none"}${keyless.length ? `; no key needed: ${keyless.join(", ")}` : ""}${missing.length ? `; no key: ${missing.join(", ")}` : ""}`,
   );
   if (r.apiKeysFile.reason) lines.push(`${mark(false)} ${r.apiKeysFile.reason}`);
+  for (const c of r.models.filter((m) => m.checked && m.reachable))
+    lines.push(
+      `${mark(c.models.every((m) => m.served))} models: ${c.provider} serves ${c.models.map((m) => `${m.id} ${m.served ? "yes" : "NO"}`).join(", ")}`,
+    );
   lines.push(`${mark(true)} render: ${r.render.preview}`);
   for (const w of r.warnings) lines.push(`${warnMark} ${plain ? w : style.warn(w)}`);
   lines.push("");

@@ -17,19 +17,32 @@ export interface Collected {
   usage: Usage | undefined;
   reason: FinishReason | undefined;
   message: AssistantMessage | undefined;
+  notices: string[];
+  /** The finish event's detail (e.g. a refusal's reason). */
+  detail?: string;
 }
 
 /** Drains a stream; throws whatever the adapter throws. */
 export async function collect(stream: AsyncIterable<StreamEvent>): Promise<Collected> {
-  const out: Collected = { events: [], text: "", calls: [], usage: undefined, reason: undefined, message: undefined };
+  const out: Collected = {
+    events: [],
+    text: "",
+    calls: [],
+    usage: undefined,
+    reason: undefined,
+    message: undefined,
+    notices: [],
+  };
   for await (const ev of stream) {
     out.events.push(ev);
     if (ev.type === "text-delta") out.text += ev.text;
     else if (ev.type === "tool-call") out.calls.push(ev.call);
     else if (ev.type === "usage") out.usage = ev.usage;
+    else if (ev.type === "notice") out.notices.push(ev.message);
     else {
       out.reason = ev.reason;
       out.message = ev.message;
+      if (ev.detail) out.detail = ev.detail;
     }
   }
   return out;

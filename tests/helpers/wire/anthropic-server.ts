@@ -1,6 +1,6 @@
 import type { RecordedRequest, ReplyTurn, StreamErrorTurn } from "./script.js";
-import { fullUsage, replyFinish, splitInTwo } from "./script.js";
-import type { ProtocolDriver, WireResponse, WireServer, WireServerOptions } from "./scripted-server.js";
+import { callArgText, fullUsage, replyFinish, signatureFor, splitInTwo, thinkingOf } from "./script.js";
+import type { ProtocolDriver, Rejection, WireResponse, WireServer, WireServerOptions } from "./scripted-server.js";
 import { startScriptedServer } from "./scripted-server.js";
 
 const ERROR_TYPES: Record<number, string> = {
@@ -41,7 +41,84 @@ function wireUsage(turn: ReplyTurn) {
     output_tokens: u.output,
     cache_read_input_tokens: u.cacheRead,
     cache_creation_input_tokens: u.cacheWrite,
+    output_tokens_details: u.reasoning ? { thinking_tokens: u.reasoning } : null,
   };
+}
+
+function stopReason(turn: ReplyTurn): string {
+  return turn.stop ?? STOP_REASONS[replyFinish(turn)];
+}
+
+/** The 400 texts of the Messages API for what cadagent must never send. */
+function validate(req: RecordedRequest, opts: { reasoning: boolean }): Rejection | undefined {
+  const body = record(req.body);
+  for (const key of ["temperature", "top_p", "top_k"]) {
+    if (key in body) return { status: 400, message: `${key}: Extra inputs are not permitted` };
+  }
+  const messages = Array.isArray(body.messages) ? body.messages.map(record) : [];
+  const toolUses = new Set<string>();
+  for (const [i, m] of messages.entries()) {
+    const content = Array.isArray(m.content) ? m.content.map(record) : [];
+    for (const [j, block] of content.entries()) {
+      if ((block.type === "thinking" || block.type === "redacted_thinking") && block.cache_control !== undefined)
+        return {
+          status: 400,
+          message: `messages.${i}.content.${j}.${String(block.type)}.cache_control: Extra inputs are not permitted`,
+        };
+      if (
+        block.type === "thinking" &&
+        block.signature !== signatureFor(typeof block.thinking === "string" ? block.thinking : "")
+      )
+        return { status: 400, message: `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block` };
+      if (block.type === "tool_use") toolUses.add(String(block.id));
+      if (block.type === "tool_result") toolUses.delete(String(block.tool_use_id));
+    }
+    // Every tool_use must be answered in the very next user message.
+    if (m.role === "user" && toolUses.size && i > 0 && record(messages[i - 1]).role === "assistant") {
+      return {
+        status: 400,
+        message: `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${[...toolUses].join(", ")}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+      };
+    }
+  }
+  if (!opts.reasoning) return undefined;
+  // With thinking on, the last assistant turn that called tools must start with its thinking block.
+  const lastCalling = messages
+    .map((m, i) => ({ m, i }))
+    .filter(
+      ({ m }) =>
+        m.role === "assistant" && Array.isArray(m.content) && m.content.map(record).some((b) => b.type === "tool_use"),
+    )
+    .at(-1);
+  if (lastCalling) {
+    const first = record((lastCalling.m.content as unknown[])[0]);
+    if (first.type !== "thinking" && first.type !== "redacted_thinking") {
+      return {
+        status: 400,
+        message: `messages.${lastCalling.i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first.type)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The content blocks of a reply, complete (JSON answers and the order of streamed blocks). */
+function replyBlocks(turn: ReplyTurn, turnIndex: number, reasoning: boolean): Array<Record<string, unknown>> {
+  const blocks: Array<Record<string, unknown>> = [];
+  const thinking = thinkingOf(turn, reasoning);
+  if (thinking !== undefined) blocks.push({ type: "thinking", thinking, signature: signatureFor(thinking) });
+  if (turn.text) blocks.push({ type: "text", text: turn.text, citations: null });
+  for (const [i, call] of (turn.toolCalls ?? []).entries()) {
+    blocks.push({
+      type: "tool_use",
+      id: call.id ?? toolId(turnIndex, i),
+      name: call.name,
+      input: call.args ?? {},
+      caller: { type: "direct" },
+      json: callArgText(turn, i, JSON.stringify(call.args ?? {})),
+    });
+  }
+  return blocks;
 }
 
 async function writeStream(w: WireResponse, turn: ReplyTurn, req: RecordedRequest, turnIndex: number): Promise<void> {
@@ -60,38 +137,43 @@ async function writeStream(w: WireResponse, turn: ReplyTurn, req: RecordedReques
     "message_start",
   );
   await w.event({ type: "ping" }, "ping");
-  let index = 0;
-  if (turn.text) {
-    await w.event(
-      { type: "content_block_start", index, content_block: { type: "text", text: "" } },
-      "content_block_start",
-    );
-    for (const piece of splitInTwo(turn.text)) {
-      await w.event(
-        { type: "content_block_delta", index, delta: { type: "text_delta", text: piece } },
-        "content_block_delta",
-      );
+  for (const [index, block] of replyBlocks(turn, turnIndex, req.reasoning).entries()) {
+    const start = (content_block: unknown) =>
+      w.event({ type: "content_block_start", index, content_block }, "content_block_start");
+    const delta = (d: unknown) => w.event({ type: "content_block_delta", index, delta: d }, "content_block_delta");
+    if (block.type === "thinking") {
+      await start({ type: "thinking", thinking: "", signature: "" });
+      for (const piece of splitInTwo(String(block.thinking))) await delta({ type: "thinking_delta", thinking: piece });
+      await delta({ type: "signature_delta", signature: block.signature });
+    } else if (block.type === "text") {
+      await start({ type: "text", text: "", citations: null });
+      for (const piece of splitInTwo(String(block.text))) await delta({ type: "text_delta", text: piece });
+    } else {
+      const head: Record<string, unknown> = { ...block, input: {} };
+      delete head.json;
+      await start(head);
+      for (const piece of splitInTwo(String(block.json)))
+        await delta({ type: "input_json_delta", partial_json: piece });
     }
     await w.event({ type: "content_block_stop", index }, "content_block_stop");
-    index++;
-  }
-  for (const [i, call] of (turn.toolCalls ?? []).entries()) {
-    const block = { type: "tool_use", id: call.id ?? toolId(turnIndex, i), name: call.name, input: {} };
-    await w.event({ type: "content_block_start", index, content_block: block }, "content_block_start");
-    for (const piece of splitInTwo(JSON.stringify(call.args ?? {}))) {
-      await w.event(
-        { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } },
-        "content_block_delta",
-      );
-    }
-    await w.event({ type: "content_block_stop", index }, "content_block_stop");
-    index++;
   }
   await w.event(
     {
       type: "message_delta",
-      delta: { stop_reason: STOP_REASONS[replyFinish(turn)], stop_sequence: null },
-      usage: { output_tokens: usage.output_tokens },
+      delta: {
+        stop_reason: stopReason(turn),
+        stop_sequence: null,
+        stop_details: turn.stopDetails ? { type: "refusal", ...turn.stopDetails } : null,
+        container: null,
+      },
+      usage: {
+        output_tokens: usage.output_tokens,
+        input_tokens: null,
+        cache_creation_input_tokens: null,
+        cache_read_input_tokens: null,
+        output_tokens_details: usage.output_tokens_details,
+        server_tool_use: null,
+      },
     },
     "message_delta",
   );
@@ -123,15 +205,16 @@ export const anthropicDriver: ProtocolDriver = {
   },
   async writeReply(w, turn, req, turnIndex) {
     if (req.stream) return writeStream(w, turn, req, turnIndex);
-    const content: unknown[] = [];
-    if (turn.text) content.push({ type: "text", text: turn.text });
-    for (const [i, call] of (turn.toolCalls ?? []).entries()) {
-      content.push({ type: "tool_use", id: call.id ?? toolId(turnIndex, i), name: call.name, input: call.args ?? {} });
-    }
+    const content = replyBlocks(turn, turnIndex, req.reasoning).map((block) => {
+      const copy = { ...block };
+      delete copy.json;
+      return copy;
+    });
     w.json(200, {
       ...messageShell(req, turnIndex),
       content,
-      stop_reason: STOP_REASONS[replyFinish(turn)],
+      stop_reason: stopReason(turn),
+      stop_details: turn.stopDetails ? { type: "refusal", ...turn.stopDetails } : null,
       usage: wireUsage(turn),
     });
   },
@@ -169,6 +252,30 @@ export const anthropicDriver: ProtocolDriver = {
   streamErrorStatus(turn) {
     return turn.errorType === undefined || turn.errorType === "overloaded_error" ? 529 : 500;
   },
+  isListModels: (method, path) => method === "GET" && path === "/v1/models",
+  listModelsBody: (ids) => ({
+    data: ids
+      .filter((id) => id.startsWith("claude-"))
+      .map((id) => ({
+        type: "model",
+        id,
+        display_name: id,
+        created_at: "2026-09-28T00:00:00Z",
+        lifecycle: "active",
+        deprecated_at: null,
+        retires_at: null,
+      })),
+    has_more: false,
+    first_id: null,
+    last_id: null,
+  }),
+  modelNotFound: (model) => ({ status: 404, message: `model: ${model}` }),
+  modelDenied: (model) => ({
+    status: 403,
+    errorType: "permission_error",
+    message: `Your API key does not have permission to use the specified resource: model ${model} is not available for your organization`,
+  }),
+  validate,
 };
 
 /**

@@ -9,6 +9,10 @@
  * await server.close();
  * ```
  *
+ * Like today's APIs, the servers reason by default (thinking blocks, reasoning items, signatures,
+ * `reasoning_details`) and reject a request that drops them, answer 404 for retired model ids
+ * (RETIRED_MODELS) and serve `GET …/models`. `reasoning: false` gives a non-reasoning model.
+ *
  * Turns: `textReply`, `toolReply` (`[name, args]` pairs or specs with `rawArguments` /
  * `thoughtSignature` / `id`), `reply` (text + calls + usage + finish), and faults `httpError`
  * (status, `retryAfter`, `retryAfterMs`, body), `streamError` (provider error event in a 200
@@ -17,8 +21,9 @@
  * `server.baseUrl` (e.g. `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, `GEMINI_BASE_URL`).
  */
 export * from "./script.js";
-export type { WireServer, WireServerOptions, ProtocolDriver } from "./scripted-server.js";
-export { startScriptedServer, WireResponse } from "./scripted-server.js";
+export type { WireServer, WireServerOptions, ProtocolDriver, Rejection } from "./scripted-server.js";
+export { startScriptedServer, WireResponse, RETIRED_MODELS } from "./scripted-server.js";
+export { startOpenAiResponsesServer, openAiResponsesDriver } from "./openai-responses-server.js";
 export { startAnthropicServer, anthropicDriver } from "./anthropic-server.js";
 export { startOpenAiServer, openAiDriver, openRouterDriver } from "./openai-server.js";
 export type { OpenAiServerOptions } from "./openai-server.js";
@@ -28,6 +33,7 @@ import type { ProtocolId } from "../../../src/llm/types.js";
 import type { WireServer, WireServerOptions } from "./scripted-server.js";
 import { startAnthropicServer } from "./anthropic-server.js";
 import { startOpenAiServer } from "./openai-server.js";
+import { startOpenAiResponsesServer } from "./openai-responses-server.js";
 import { startGeminiServer } from "./gemini-server.js";
 
 /** Starts the fake server for a protocol (OpenAI variant unless `openrouter` is set). */
@@ -38,6 +44,8 @@ export function startWireServer(
   switch (protocol) {
     case "anthropic":
       return startAnthropicServer(options);
+    case "openai-responses":
+      return startOpenAiResponsesServer(options);
     case "openai-chat":
       return startOpenAiServer(options);
     case "gemini":

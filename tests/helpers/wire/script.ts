@@ -23,6 +23,10 @@ export interface ScriptUsage {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** Reasoning/thinking tokens (part of `output`). */
+  reasoning?: number;
+  /** OpenRouter only: the `usage.cost` it reports (USD). */
+  cost?: number;
 }
 
 export interface ReplyTurn {
@@ -34,6 +38,24 @@ export interface ReplyTurn {
   finish?: "stop" | "length" | "tool_calls";
   /** Gemini only: thoughtSignature on the (last) text part. */
   textThoughtSignature?: string;
+  /**
+   * The reasoning the "model" does first, when the server reasons (`reasoning` option, on by
+   * default): an Anthropic thinking block with a signature, a Responses reasoning item with
+   * encrypted_content, OpenRouter `reasoning_details`. `false`: none this turn.
+   */
+  thinking?: string | false;
+  /**
+   * The provider's own stop value, overriding the one derived from `finish`: Anthropic
+   * `pause_turn` / `refusal` / `model_context_window_exceeded`, Gemini `MALFORMED_FUNCTION_CALL`,
+   * Responses `incomplete:max_output_tokens` / `failed:server_error`.
+   */
+  stop?: string;
+  /** Anthropic refusal `stop_details`. */
+  stopDetails?: { category: string | null; explanation: string | null };
+  /** Chat Completions only: every call at index 0, told apart by id (as some gateways send them). */
+  sameIndex?: boolean;
+  /** With finish "length": the last call's arguments are cut in half, as an output limit would. */
+  truncateLastCall?: boolean;
   /** Wait before answering (ms). */
   delayMs?: number;
   /** Wait between SSE events (ms), e.g. to abort mid-stream. */
@@ -76,7 +98,13 @@ export interface StallTurn {
   partialText?: string;
 }
 
-export type FaultTurn = HttpErrorTurn | StreamErrorTurn | ResetTurn | StallTurn;
+/** A 200 stream that starts a tool call, then sends an event that is not JSON, then ends. */
+export interface MalformedTurn {
+  kind: "malformed";
+  partialText?: string;
+}
+
+export type FaultTurn = HttpErrorTurn | StreamErrorTurn | ResetTurn | StallTurn | MalformedTurn;
 export type ScriptTurn = ReplyTurn | FaultTurn;
 
 /** What a wire server saw, in arrival order. */
@@ -92,10 +120,12 @@ export interface RecordedRequest {
   rawBody: string;
   /** Parsed JSON body; `undefined` when the body is not JSON. */
   body: unknown;
-  /** Model name from the body (Anthropic/OpenAI) or the path (Gemini). */
+  /** Model name from the body (Anthropic/OpenAI) or the path (Gemini); undefined for list-models. */
   model: string | undefined;
   /** Whether the client asked for SSE. */
   stream: boolean;
+  /** Whether the server answers as a reasoning model (its `reasoning` option). */
+  reasoning: boolean;
 }
 
 /** A fixed list of turns, consumed one per model request, or a function of the request. */
@@ -134,18 +164,44 @@ export function resetMidStream(partialText = "Working on"): ResetTurn {
   return { kind: "reset", partialText };
 }
 
+export function malformedStream(partialText = "Calling"): MalformedTurn {
+  return { kind: "malformed", partialText };
+}
+
 export function stall(partialText?: string): StallTurn {
   return partialText === undefined ? { kind: "stall" } : { kind: "stall", partialText };
 }
 
 /** Usage with defaults filled in, so every reply reports plausible numbers. */
-export function fullUsage(u: ScriptUsage | undefined): Required<ScriptUsage> {
+export function fullUsage(u: ScriptUsage | undefined): Required<Omit<ScriptUsage, "cost">> & { cost?: number } {
   return {
     input: u?.input ?? 12,
     output: u?.output ?? 7,
     cacheRead: u?.cacheRead ?? 0,
     cacheWrite: u?.cacheWrite ?? 0,
+    reasoning: u?.reasoning ?? 0,
+    ...(u?.cost !== undefined ? { cost: u.cost } : {}),
   };
+}
+
+/** The arguments text of a call as sent, cut in half when the turn was truncated there. */
+export function callArgText(turn: ReplyTurn, index: number, full: string): string {
+  const last = (turn.toolCalls?.length ?? 0) - 1;
+  return turn.truncateLastCall && index === last ? full.slice(0, Math.max(1, Math.floor(full.length / 2))) : full;
+}
+
+/** The thinking text of a reply when the server reasons, or undefined. */
+export function thinkingOf(turn: ReplyTurn, reasoning: boolean): string | undefined {
+  if (!reasoning || turn.thinking === false) return undefined;
+  return turn.thinking ?? "Considering the brief and the next CAD step.";
+}
+
+/**
+ * A signature the server can check without state: it encodes the thinking text, so an edited,
+ * dropped or moved-between-blocks signature is caught like the real APIs catch it.
+ */
+export function signatureFor(text: string): string {
+  return `Eq${Buffer.from(`sig:${text}`).toString("base64")}`;
 }
 
 /** Finish reason of a reply turn, in script terms. */

@@ -34,6 +34,52 @@ export interface WireServerOptions {
   script: Script;
   /** When set, requests must carry this key (protocol's own header) or get a real-looking 401. */
   apiKey?: string;
+  /**
+   * The model ids the endpoint serves (its list-models answer). A request for a model not in the
+   * list, or for any id in RETIRED_MODELS, gets the provider's real 404. Default: any model
+   * except retired ones; the list endpoint then lists the catalog's current ids.
+   */
+  models?: string[];
+  /**
+   * Behave like today's reasoning models (default true): answers carry reasoning (thinking
+   * blocks, reasoning items, signatures) and requests that drop it are rejected with the
+   * provider's 400.
+   */
+  reasoning?: boolean;
+  /** Requests with these keys get a 403 "no access to this model" (the key works for others). */
+  deniedModels?: string[];
+}
+
+/**
+ * Model ids the providers have shut down (as of 2026-12-02). The servers answer 404 for them,
+ * like the real APIs do for retired models.
+ */
+export const RETIRED_MODELS: readonly string[] = [
+  "claude-sonnet-4-5",
+  "claude-sonnet-4-5-20250929",
+  "claude-3-5-sonnet-20241022",
+  "claude-3-7-sonnet-20250219",
+  "gpt-5",
+  "gpt-5-mini",
+  "gpt-5-nano",
+  "gpt-4o",
+  "o3",
+  "gemini-2.5-pro",
+  "gemini-2.5-flash",
+  "gemini-2.0-flash",
+  "gemini-3-pro-preview",
+  "anthropic/claude-sonnet-4.5",
+  "openai/gpt-5",
+  "google/gemini-2.5-pro",
+];
+
+/** A protocol-level refusal of a request (what the real API rejects), as status + provider error fields. */
+export interface Rejection {
+  status: number;
+  message: string;
+  errorType?: string;
+  /** Replaces the whole error body (e.g. OpenRouter's wrapped upstream error). */
+  body?: unknown;
 }
 
 /** One protocol's wire format, plugged into the shared server. */
@@ -58,6 +104,16 @@ export interface ProtocolDriver {
   writeStreamError(w: WireResponse, turn: StreamErrorTurn): Promise<void>;
   /** HTTP status used when a stream-error turn meets a non-streaming request. */
   streamErrorStatus(turn: StreamErrorTurn): number;
+  /** Whether the request is the list-models endpoint. */
+  isListModels?(method: string, path: string): boolean;
+  /** The list-models answer for these ids. */
+  listModelsBody?(ids: readonly string[]): unknown;
+  /** The provider's 404 for an unknown or retired model. */
+  modelNotFound?(model: string): Rejection;
+  /** The provider's 403 for a key without access to the model. */
+  modelDenied?(model: string): Rejection;
+  /** What the real API rejects in this request (missing reasoning, dropped signatures…). */
+  validate?(req: RecordedRequest, opts: { reasoning: boolean }): Rejection | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -158,7 +214,8 @@ export async function startScriptedServer(driver: ProtocolDriver, options: WireS
     }
     const query = Object.fromEntries(url.searchParams.entries());
     const method = incoming.method ?? "GET";
-    const route = driver.route(method, url.pathname, query, body);
+    const listing = driver.isListModels?.(method, url.pathname) === true;
+    const route = listing ? { model: undefined, stream: false } : driver.route(method, url.pathname, query, body);
     const recorded: RecordedRequest = {
       index: requests.length,
       method,
@@ -169,6 +226,7 @@ export async function startScriptedServer(driver: ProtocolDriver, options: WireS
       body,
       model: route?.model,
       stream: route?.stream ?? false,
+      reasoning: options.reasoning !== false,
     };
     requests.push(recorded);
     const plain = new WireResponse(res);
@@ -180,6 +238,20 @@ export async function startScriptedServer(driver: ProtocolDriver, options: WireS
       plain.json(401, driver.errorBody(401, "invalid api key", undefined));
       return;
     }
+    if (listing) {
+      plain.json(200, driver.listModelsBody?.(options.models ?? DEFAULT_SERVED) ?? {});
+      return;
+    }
+    const model = recorded.model;
+    if (model !== undefined && driver.modelNotFound) {
+      // An explicit served list wins (a test may serve a deprecated model); otherwise retired ids are gone.
+      const unknown = options.models ? !options.models.includes(model) : RETIRED_MODELS.includes(model);
+      if (unknown) return reject(plain, driver, driver.modelNotFound(model));
+    }
+    if (model !== undefined && options.deniedModels?.includes(model) && driver.modelDenied)
+      return reject(plain, driver, driver.modelDenied(model));
+    const rejection = driver.validate?.(recorded, { reasoning: options.reasoning !== false });
+    if (rejection) return reject(plain, driver, rejection);
     const turnIndex = served++;
     const turn = await nextTurn(recorded, turnIndex);
     if (!turn) {
@@ -228,6 +300,28 @@ export async function startScriptedServer(driver: ProtocolDriver, options: WireS
   };
 }
 
+/** Served ids when a test names none: the catalogs' current models. */
+const DEFAULT_SERVED = [
+  "claude-sonnet-5-5",
+  "claude-haiku-5-5",
+  "claude-opus-5-5",
+  "claude-fable-5-2",
+  "gpt-5.6-terra",
+  "gpt-5.6-sol",
+  "gpt-5.6-luna",
+  "gpt-6.2-sol",
+  "gpt-6-luna",
+  "gemini-3.8-flash",
+  "gemini-3.5-flash-lite",
+  "gemini-3.1-pro-preview",
+  "anthropic/claude-sonnet-5.5",
+  "anthropic/claude-haiku-5.5",
+];
+
+function reject(w: WireResponse, driver: ProtocolDriver, r: Rejection): void {
+  w.json(r.status, r.body ?? driver.errorBody(r.status, r.message, r.errorType));
+}
+
 async function writeFault(
   driver: ProtocolDriver,
   w: WireResponse,
@@ -257,6 +351,15 @@ async function writeFault(
     case "reset":
       if (req.stream) await driver.writePartial(w, turn.partialText, req);
       await w.reset();
+      return;
+    case "malformed":
+      if (req.stream) {
+        await driver.writePartial(w, turn.partialText, req);
+        await w.raw(
+          'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"na\n\n',
+        );
+      }
+      w.end();
       return;
     case "stall":
       if (req.stream) await driver.writePartial(w, turn.partialText, req);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findProvider } from "../../../src/llm/providers.js";
 import { near } from "../../helpers/cad.js";
 import type { WireServer } from "../../helpers/wire/index.js";
 import { readStep } from "../../helpers/cli-harness.js";
@@ -63,8 +64,10 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
     expect(r.stderr).toContain("→ create_box plate");
     expect(r.code, r.stderr).toBe(0);
 
-    // Five requests, each after the previous turn's tools ran; the key went in the protocol's header.
+    // Five requests to the provider's current default model (retired ids get a 404 from the
+    // server), each after the previous turn's tools ran; the key went in the protocol's header.
     expect(server.requests).toHaveLength(5);
+    expect(new Set(server.requests.map((q) => q.model))).toEqual(new Set([findProvider(pc.id)?.defaultModel]));
     const second = sentResults(pc.protocol, server.requests[1]?.body);
     expect(second).toHaveLength(4);
     expect(second.every((s) => !s.isError)).toBe(true);
@@ -184,5 +187,32 @@ describe.each(PROVIDER_CASES)("$id", (pc) => {
       "report.json",
       "transcript.jsonl",
     ]);
+  });
+
+  it("an unknown model ends with exit 3 naming the model and one the provider serves", async () => {
+    await server?.close();
+    // A real API answers 404 for any id it does not serve.
+    server = await pc.start({ script: [], apiKey: KEY, models: [findProvider(pc.id)?.defaultModel ?? ""] });
+    const out = cli.outDir(`${pc.id}-unknown`);
+    const env = agentEnv(cli.tmp, { [pc.keyVar]: KEY, [pc.baseUrlVar]: server.baseUrl });
+    const r = await cli.run(["a 20 mm cube", "-p", pc.id, "-m", "no-such-model-9", "-o", out, "--no-review"], { env });
+    expect(r.code, r.stderr).toBe(3);
+    const served = findProvider(pc.id)?.defaultModel ?? "";
+    expect(r.stderr).toContain("model 'no-such-model-9' is not served");
+    expect(r.stderr).toContain(`--model ${served}`);
+    expect(readReport(out)).toMatchObject({ status: "error", exitCode: 3, stopReason: "provider-error" });
+  });
+
+  it("a key without access to the model ends with exit 3 and the provider's reason", async () => {
+    await server?.close();
+    const model = findProvider(pc.id)?.defaultModel ?? "";
+    server = await pc.start({ script: [], apiKey: KEY, deniedModels: [model] });
+    const out = cli.outDir(`${pc.id}-denied`);
+    const env = agentEnv(cli.tmp, { [pc.keyVar]: KEY, [pc.baseUrlVar]: server.baseUrl });
+    const r = await cli.run(["a 20 mm cube", "-p", pc.id, "-o", out, "--no-review"], { env });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`for model '${model}'`);
+    expect(r.stderr).toMatch(/permission|access|not allowed/i);
+    expect(r.stderr).not.toContain(KEY);
   });
 });

@@ -102,7 +102,7 @@ describe("self-check before delivery", () => {
       confirmTurn(),
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const results = sentResults("openai-chat", requests[4]?.body);
+    const results = sentResults("openai-responses", requests[4]?.body);
     expect(results).toHaveLength(2);
     expect(results[0]?.isError).toBe(false);
     expect(results[1]).toMatchObject({ isError: true });

@@ -181,7 +181,9 @@ describe.skipIf(process.platform !== "linux")("API keys", () => {
     expect(list.find((p) => p.id === "gemini")?.baseUrl).toBe("http://127.0.0.1:9");
     const human = await cli.run(["providers"], { env });
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/anthropic\s+anthropic\s+claude-\S+\s+yes \(env: ANTHROPIC_API_KEY\)/);
+    expect(human.stdout).toMatch(
+      /anthropic\s+anthropic\s+claude-\S+\s+\d{4}-\d{2}-\d{2}\s+yes \(env: ANTHROPIC_API_KEY\)/,
+    );
     expect(human.stdout).toMatch(/openai .*no — set OPENAI_API_KEY or run `cadagent keys set openai`/);
     for (const out of [json.stdout, json.stderr, human.stdout, human.stderr]) {
       expect(out).not.toContain(KEY);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { near } from "../../helpers/cad.js";
-import { httpError, startOpenAiServer, type ReplyTurn, type WireServer } from "../../helpers/wire/index.js";
+import { httpError, startOpenAiResponsesServer, type ReplyTurn, type WireServer } from "../../helpers/wire/index.js";
 import { agentEnv, buildAgentCli, filesContaining, readReport, type AgentCli } from "../../helpers/agent-cli.js";
 import { PLATE_VOLUME } from "../../helpers/design-script.js";
 import { readStep } from "../../helpers/cli-harness.js";
@@ -62,7 +62,7 @@ describe("a batch of briefs and design records", () => {
   afterAll(async () => server?.close());
 
   it("runs both kinds concurrently; a failing job does not stop the others; summary.json and index.html tell it all", async () => {
-    server = await startOpenAiServer({
+    server = await startOpenAiResponsesServer({
       apiKey: KEY,
       script: perJobScript({ "plate-a": platePlan(), "plate-b": platePlan(), stuck: neverFinishes }),
     });
@@ -70,7 +70,7 @@ describe("a batch of briefs and design records", () => {
     const jobsFile = writeJobs(dir, [
       "# briefs go to the LLM, records are rebuilt without one",
       { id: "plate-a", brief: briefFor("plate-a") },
-      { id: "plate-b", brief: briefFor("plate-b"), model: "gpt-5-mini" },
+      { id: "plate-b", brief: briefFor("plate-b"), model: "gpt-5.6-luna" },
       { id: "stuck", brief: briefFor("stuck", "A part the model never finishes") },
       { id: "plate-120", design: path.relative(dir, plate), set: { length: 120 } },
       { id: "bushing-6", design: bushing, set: { bolt_count: "6" }, out: "records/bushing-6" },
@@ -121,10 +121,10 @@ describe("a batch of briefs and design records", () => {
       });
       for (const f of Object.values(rep.files)) expect(existsSync(path.join(out, id, f))).toBe(true);
     }
-    expect(readReport(path.join(out, "plate-a")).model).toBe("gpt-5");
-    expect(readReport(path.join(out, "plate-b")).model).toBe("gpt-5-mini");
+    expect(readReport(path.join(out, "plate-a")).model).toBe("gpt-5.6-terra");
+    expect(readReport(path.join(out, "plate-b")).model).toBe("gpt-5.6-luna");
     expect(
-      server.requests.filter((q) => q.rawBody.includes("[job:plate-b]")).every((q) => q.model === "gpt-5-mini"),
+      server.requests.filter((q) => q.rawBody.includes("[job:plate-b]")).every((q) => q.model === "gpt-5.6-luna"),
     ).toBe(true);
     const perJob = requestsPerJob(server.requests);
     expect(Object.fromEntries(perJob)).toEqual({ "plate-a": 4, "plate-b": 4, stuck: 6 });
@@ -182,7 +182,7 @@ describe("shared rate limits", () => {
   it("a 429 in one job holds every job's next request to that provider until the retry-after has passed", async () => {
     const seen: { job: string; turn: number; t: number }[] = [];
     let limitedAt: number | undefined;
-    server = await startOpenAiServer({
+    server = await startOpenAiResponsesServer({
       apiKey: KEY,
       script: perJobScript({ "rl-a": platePlan(), "rl-b": platePlan(), "rl-c": platePlan() }, (req, job, turn) => {
         seen.push({ job, turn, t: performance.now() });

@@ -1,10 +1,11 @@
+import { turnOf } from "../../helpers/batch-script.js";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EvalResult } from "../../../src/eval/run-eval.js";
 import {
   httpError,
-  startOpenAiServer,
+  startOpenAiResponsesServer,
   toolReply,
   type RecordedRequest,
   type ReplyTurn,
@@ -73,14 +74,15 @@ type Msg = { role?: string; content?: unknown };
 const attempts = new Map<string, number>();
 
 function script(req: RecordedRequest): ReplyTurn {
-  const messages = (req.body as { messages?: Msg[] }).messages ?? [];
+  // OpenAI speaks the Responses API: the conversation is `input`.
+  const messages = (req.body as { input?: Msg[] }).input ?? [];
   const user = messages.find((m) => m.role === "user");
   const text = typeof user?.content === "string" ? user.content : JSON.stringify(user?.content ?? "");
   const name = ["plate-holes", "stepped-shaft", "flanged-bushing", "l-bracket", "hex-prism"].find((c) =>
     text.includes(prompt(c)),
   );
   if (!name) throw new Error(`no case matches the brief: ${text.slice(0, 200)}`);
-  const turn = messages.filter((m) => m.role === "assistant").length;
+  const turn = turnOf(req);
   if (turn === 0) attempts.set(name, (attempts.get(name) ?? 0) + 1);
   const steps = builds(name === "hex-prism" && attempts.get(name) === 1 ? 12 : 10)[name] ?? [];
   if (turn < steps.length) return toolReply(steps[turn] ?? [], { usage: { input: 1000, output: 100 } });
@@ -93,7 +95,7 @@ let server: WireServer;
 let evalOut: string | undefined;
 beforeAll(async () => {
   cli = buildAgentCli();
-  server = await startOpenAiServer({ script, apiKey: KEY });
+  server = await startOpenAiResponsesServer({ script, apiKey: KEY });
 });
 afterAll(async () => {
   await server?.close();
@@ -228,7 +230,10 @@ describe("cadagent eval", () => {
   });
 
   it("exits 3 when provider errors end every run, still writing eval.json with an empty funnel", async () => {
-    const refusing = await startOpenAiServer({ script: () => httpError(401, { message: "bad key" }), apiKey: KEY });
+    const refusing = await startOpenAiResponsesServer({
+      script: () => httpError(401, { message: "bad key" }),
+      apiKey: KEY,
+    });
     try {
       const out = cli.outDir("eval-401");
       const r = await cli.run(

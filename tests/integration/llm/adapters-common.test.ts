@@ -19,10 +19,11 @@ const KEY = "sk-test-SECRET-0123456789";
 const AUTH: Record<ProtocolId, [string, string]> = {
   anthropic: ["authorization", `Bearer ${KEY}`],
   "openai-chat": ["authorization", `Bearer ${KEY}`],
+  "openai-responses": ["authorization", `Bearer ${KEY}`],
   gemini: ["x-goog-api-key", KEY],
 };
 
-const cases = (["anthropic", "openai-chat", "gemini"] as const).flatMap((protocol) =>
+const cases = (["anthropic", "openai-responses", "openai-chat", "gemini"] as const).flatMap((protocol) =>
   [true, false].map((stream) => ({ protocol, stream, label: `${protocol} (${stream ? "SSE" : "JSON"})` })),
 );
 
@@ -48,7 +49,8 @@ describe.each(cases)("$label", ({ protocol, stream }) => {
     expect(r.reason).toBe("stop");
     expect(r.calls).toEqual([]);
     expect(r.usage).toEqual({ inputTokens: 100, outputTokens: 20, cacheReadTokens: 900, cacheWriteTokens: 0 });
-    expect(r.message).toEqual({
+    // Protocols that need their raw output back (thinking blocks, reasoning items) keep it in providerData.
+    expect(r.message).toMatchObject({
       role: "assistant",
       content: [{ type: "text", text: "A 20 mm cube it is." }],
       toolCalls: [],
@@ -178,27 +180,30 @@ describe.each(cases)("$label", ({ protocol, stream }) => {
   });
 });
 
-describe.each(["anthropic", "openai-chat", "gemini"] as const)("%s streaming abort mid-stream", (protocol) => {
-  it("stops after the first delta when aborted", async () => {
-    const server = await startWireServer(protocol, {
-      script: [textReply("one two three four five six", { chunkDelayMs: 150 })],
-    });
-    try {
-      const adapter = createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY });
-      const ctrl = new AbortController();
-      const seen: string[] = [];
-      const run = (async () => {
-        for await (const ev of adapter.stream(sampleRequest(), ctrl.signal)) {
-          if (ev.type === "text-delta") {
-            seen.push(ev.text);
-            ctrl.abort();
+describe.each(["anthropic", "openai-responses", "openai-chat", "gemini"] as const)(
+  "%s streaming abort mid-stream",
+  (protocol) => {
+    it("stops after the first delta when aborted", async () => {
+      const server = await startWireServer(protocol, {
+        script: [textReply("one two three four five six", { chunkDelayMs: 150 })],
+      });
+      try {
+        const adapter = createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY });
+        const ctrl = new AbortController();
+        const seen: string[] = [];
+        const run = (async () => {
+          for await (const ev of adapter.stream(sampleRequest(), ctrl.signal)) {
+            if (ev.type === "text-delta") {
+              seen.push(ev.text);
+              ctrl.abort();
+            }
           }
-        }
-      })();
-      await expect(run).rejects.toMatchObject({ kind: "aborted" });
-      expect(seen).toHaveLength(1);
-    } finally {
-      await server.close();
-    }
-  });
-});
+        })();
+        await expect(run).rejects.toMatchObject({ kind: "aborted" });
+        expect(seen).toHaveLength(1);
+      } finally {
+        await server.close();
+      }
+    });
+  },
+);

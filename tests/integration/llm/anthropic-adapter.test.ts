@@ -11,6 +11,7 @@ import {
   type Script,
   type WireServer,
 } from "../../helpers/wire/index.js";
+import { signatureFor } from "../../helpers/wire/script.js";
 
 type Body = {
   system?: unknown;
@@ -63,9 +64,15 @@ describe.each([true, false])("anthropic tool results (stream=%s)", (stream) => {
 
     const body = server.requests[1]?.body as Body;
     expect(body.messages).toHaveLength(3);
+    // The thinking block goes back first, verbatim, with its signature.
     expect(body.messages[1]).toEqual({
       role: "assistant",
       content: [
+        {
+          type: "thinking",
+          thinking: "Considering the brief and the next CAD step.",
+          signature: signatureFor("Considering the brief and the next CAD step."),
+        },
         { type: "text", text: "Building." },
         { type: "tool_use", id: first.calls[0]?.id, name: "make_box", input: { length: -1 } },
         { type: "tool_use", id: first.calls[1]?.id, name: "render_preview", input: {} },

@@ -78,9 +78,22 @@ describe.each([true, false])("gemini tool round trip (stream=%s)", (stream) => {
       role: "user",
       parts: [
         { functionResponse: { name: "make_box", response: { error: "length must be > 0" } } },
-        { functionResponse: { name: "render_preview", response: { output: "preview ok" } } },
-        { text: "Image(s) returned by render_preview:" },
-        { inlineData: { mimeType: "image/png", data: TINY_PNG } },
+        // Gemini 3: the tool's picture rides inside its functionResponse.
+        {
+          functionResponse: {
+            name: "render_preview",
+            response: { output: "preview ok" },
+            parts: [
+              {
+                inlineData: {
+                  mimeType: "image/png",
+                  data: TINY_PNG,
+                  displayName: `${first.calls[1]?.id}_0.png`,
+                },
+              },
+            ],
+          },
+        },
       ],
     });
   });
@@ -133,6 +146,7 @@ describe("gemini request shape", () => {
     const body = server.requests[1]?.body as Body;
     expect(body.contents[1]?.parts[0]).toEqual({
       functionCall: { name: "make_box", args: { length: 1 }, id: "fc-77" },
+      thoughtSignature: first.calls[0]?.providerData?.thoughtSignature,
     });
     expect(body.contents[2]?.parts[0]).toEqual({
       functionResponse: { name: "make_box", response: { output: "made" }, id: "fc-77" },

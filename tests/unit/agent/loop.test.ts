@@ -181,16 +181,12 @@ describe("agent loop", () => {
       "text-delta",
       "usage",
       "turn-end",
-      "tool-call",
       "tool-result",
-      "tool-call",
       "tool-result",
-      "tool-call",
       "tool-result",
       "turn-start",
       "usage",
       "turn-end",
-      "tool-call",
       "tool-result",
     ]);
     const res = events.find((e) => e.type === "tool-result" && e.name === "make");

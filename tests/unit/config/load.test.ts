@@ -166,7 +166,7 @@ describe("bad configuration → exit 2 naming the file, line, key and what is ex
     const e = failure(() => loadConfig({ providers: loadProviders, cwd: project, env }));
     expect(e.exitCode).toBe(2);
     expect(e.message).toBe(
-      `invalid config ${userFile()}:3: "mdoel": unknown key (did you mean "model"?); known keys: provider, model, outDir, formats, maxTurns, budgetUsd, timeoutSeconds, freecadPath, apiKeysFile`,
+      `invalid config ${userFile()}:3: "mdoel": unknown key (did you mean "model"?); known keys: provider, model, outDir, formats, maxTurns, budgetUsd, timeoutSeconds, effort, freecadPath, apiKeysFile`,
     );
   });
 

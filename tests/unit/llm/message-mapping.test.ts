@@ -97,9 +97,13 @@ describe("gemini mapping", () => {
       { functionCall: { name: "render_preview", args: {} }, thoughtSignature: "S1" },
     ]);
     expect(contents[2]?.parts).toEqual([
-      { functionResponse: { name: "render_preview", response: { output: "rendered" } } },
-      { text: "Image(s) returned by render_preview:" },
-      { inlineData: { mimeType: "image/png", data: TINY_PNG } },
+      {
+        functionResponse: {
+          name: "render_preview",
+          response: { output: "rendered" },
+          parts: [{ inlineData: { mimeType: "image/png", data: TINY_PNG, displayName: "c1_0.png" } }],
+        },
+      },
       { text: "Finish now." },
     ]);
   });

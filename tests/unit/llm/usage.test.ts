@@ -35,8 +35,8 @@ describe("costUsd", () => {
   it("works with prices from providers/*.json", () => {
     const anthropic = findProvider("anthropic");
     expect(anthropic).toBeDefined();
-    const price = anthropic ? modelPrice(anthropic, "claude-haiku-4-5") : undefined;
-    expect(costUsd(usage(1_000_000, 1_000_000), price)).toBe(6);
+    const price = anthropic ? modelPrice(anthropic, "claude-haiku-5-5") : undefined;
+    expect(costUsd(usage(1_000_000, 1_000_000), price)).toBe(0.6);
     expect(anthropic ? costUsd(usage(1, 1), modelPrice(anthropic, "no-such-model")) : 0).toBeNull();
   });
 });

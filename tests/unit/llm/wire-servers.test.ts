@@ -47,7 +47,10 @@ describe("anthropic wire server", () => {
     );
     expect(await res.json()).toMatchObject({
       type: "message",
-      content: [{ type: "text", text: "hi" }],
+      content: [
+        { type: "thinking", signature: expect.stringMatching(/^Eq/) as unknown },
+        { type: "text", text: "hi" },
+      ],
       stop_reason: "end_turn",
     });
     const rec = server.lastRequest() as RecordedRequest;
