@@ -78,8 +78,8 @@ interface TurnAnswer {
 /** Run the loop; the generator's return value says why and how it ended. */
 export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, LoopResult> {
   const messages: Message[] = [{ role: "user", content: [{ type: "text", text: o.prompts.brief(o.brief) }] }];
-  const tools = o.registry.specs();
-  const fixedChars = o.prompts.system.length + JSON.stringify(tools).length;
+  let tools = o.registry.specs();
+  let fixedChars = o.prompts.system.length + JSON.stringify(tools).length;
   const guard = new RepeatGuard();
   const result: LoopResult = {
     stopReason: "gave-up",
@@ -127,6 +127,12 @@ export async function* runAgentLoop(o: LoopOptions): AsyncGenerator<AgentEvent, 
       ? o.meter.estimateNextUsd(addedChars, fixedChars + JSON.stringify(messages).length)
       : null;
     if (o.meter.wouldExceed(estimate)) return stop("budget");
+    // more_tools only ever adds a family, so a longer list is the only change to look for.
+    const offered = o.registry.specs();
+    if (offered.length !== tools.length) {
+      tools = offered;
+      fixedChars = o.prompts.system.length + JSON.stringify(tools).length;
+    }
     const turn = ++result.turns;
     const final = turn === o.maxTurns || o.meter.nearlyOut(estimate);
     if (final && !finalNoticeSent) {

@@ -73,7 +73,7 @@ export class McpSession {
   /** Catalog tools then MCP-only ones; the JSON Schemas are the registries' own. */
   specs(): ToolSpec[] {
     const catalog = this.catalog
-      .specs()
+      .specs({ all: true })
       .map((s) => (s.name === "finish" ? { ...s, description: s.description + FINISH_MCP_NOTE } : s));
     return [...catalog, ...this.mcpOnly.specs()];
   }
