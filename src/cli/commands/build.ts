@@ -8,6 +8,7 @@ import {
   ParameterOverrideError,
   readDesignRecord,
   type DesignRecord,
+  type StepValidator,
 } from "../../record/design-record.js";
 import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../../agent/outputs.js";
 import type { RunReport } from "../../agent/report.js";
@@ -49,7 +50,7 @@ export function register(program: Command): void {
 
 async function runBuildCommand(design: string, flags: BuildFlags): Promise<number> {
   const registry = createRegistry({ allowPython: flags.allowPython ?? false });
-  const record = applyOverridesOrFail(loadRecord(design, registry.names()), design, parseSets(flags.set));
+  const record = applyOverridesOrFail(loadRecord(design, registry), design, parseSets(flags.set));
   const formats = formatsOrFail(flags.formats);
   const outDir = path.resolve(flags.out ?? defaultOutDir(design));
 
@@ -89,7 +90,7 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
   }
 }
 
-function loadRecord(file: string, tools: readonly string[]): DesignRecord {
+function loadRecord(file: string, tools: StepValidator): DesignRecord {
   try {
     return readDesignRecord(
       file,
