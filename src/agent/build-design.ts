@@ -74,7 +74,9 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   try {
     replay = await replayDesign({ record: o.record, registry: o.registry, ctx, onEvent: emit });
     const parts = replay.parts.map(partSummary);
-    outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null);
+    outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null, {
+      allowMultipleSolids: o.record.final?.allow_multiple_solids === true,
+    });
     if (outcome.exitCode === 0) {
       const names = replay.parts.map((p) => p.name);
       const exported = await exportParts({ registry: o.registry, ctx, parts: names, formats: o.formats });

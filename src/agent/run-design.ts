@@ -188,7 +188,8 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
       else {
         parts = health.parts.map(partSummary);
         parameters = health.parameters;
-        outcome = runOutcome(parts);
+        // finish refused separate solids unless the model said they are intended.
+        outcome = runOutcome(parts, null, { allowMultipleSolids: true });
       }
       if (outcome.exitCode === 0) {
         const exported = await exportParts({ registry, ctx, parts: loop.finish.parts, formats: o.formats });

@@ -48,6 +48,7 @@ function card(j: JobSummary): string {
   ${j.brief ? `<p class="brief">${esc(j.brief)}</p>` : ""}
   <table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${esc(v)}</td></tr>`).join("")}</table>
   ${j.error ? `<p class="error">${esc(j.error)}</p>` : ""}
+  ${j.warnings.length ? `<ul class="warnings">${j.warnings.map((w) => `<li>⚠ ${esc(w)}</li>`).join("")}</ul>` : ""}
   <p class="links">${links}</p>
 </article>`;
 }
@@ -67,6 +68,7 @@ main{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:
 h2{font-size:16px;margin:8px 0}.status{font-size:12px;font-weight:normal;color:#555}
 .brief{color:#444;font-style:italic}table{width:100%;border-collapse:collapse}th{text-align:left;color:#666;font-weight:normal;width:35%}
 .error{color:#c62828;white-space:pre-wrap}.links a{margin-right:8px}
+.warnings{color:#8a5a00;padding-left:0;list-style:none;font-size:90%}
 </style></head><body>
 <header><h1>cadagent batch</h1>
 <p>${s.counts.success} of ${s.counts.total} jobs succeeded, ${s.counts.failed} failed${s.counts.interrupted ? `, ${s.counts.interrupted} interrupted` : ""}${s.counts.notRun ? `, ${s.counts.notRun} not run` : ""}${s.counts.resumed ? `, ${s.counts.resumed} kept from an earlier run (--resume)` : ""}${s.interrupted ? " · <strong>batch interrupted</strong>" : ""} ·

@@ -25,6 +25,8 @@ export interface JobSummary {
   /** format → file name relative to `dir`. */
   files: Record<string, string>;
   error: string | null;
+  /** Warnings the tools raised on the way (report.json `warnings`), shown on the card and the job line. */
+  warnings: string[];
 }
 
 export interface BatchSummary {
@@ -65,6 +67,7 @@ export function jobSummary(
     parameters: r.parameters,
     files: r.files,
     error: r.error,
+    warnings: Array.isArray(r.warnings) ? r.warnings.filter((w): w is string => typeof w === "string") : [],
   };
 }
 
@@ -93,6 +96,7 @@ export function notRunSummary(
     parameters: {},
     files: {},
     error: "not run: the batch was interrupted first",
+    warnings: [],
   };
 }
 

@@ -148,14 +148,20 @@ function stderrProgress(record: DesignRecord): (e: BuildEvent) => void {
   const write = (s: string): void => void process.stderr.write(`${s}\n`);
   return (e) => {
     if (e.type === "build-start") write(`building ${e.source ?? "design"} (${total} steps) → ${e.outDir}`);
-    else if (e.type === "step" && e.ok) write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
-    else if (e.type === "step")
+    else if (e.type === "step" && e.ok) {
+      write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
+      for (const w of warningsOf(e.result)) write(`    warning: ${w}`);
+    } else if (e.type === "step")
       write(
         `  [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`,
       );
     else if (e.type === "export" && e.error) write(`  export ${e.format} FAILED: ${e.error}`);
     else if (e.type === "preview" && e.error) write(`  warning: no preview: ${e.error}`);
   };
+}
+
+function warningsOf(result: Record<string, unknown> | undefined): string[] {
+  return Array.isArray(result?.warnings) ? result.warnings.filter((w): w is string => typeof w === "string") : [];
 }
 
 function healthNote(result: Record<string, unknown> | undefined): string {
