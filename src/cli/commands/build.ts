@@ -43,6 +43,10 @@ export function register(program: Command): void {
     .option("--views", "also write views.png: the top, front and right views beside the iso view")
     .option("--json", "print report.json on stdout at the end")
     .option("--allow-python", "allow run_python steps (records made with --allow-python)")
+    .addHelpText(
+      "after",
+      "\nEvery step's arguments are checked before FreeCAD starts: an unknown or mistyped argument exits 2 naming\nfile:line. A final part made of several separate solids fails (exit 1) unless the record's\nfinal.allow_multiple_solids is true. Tool warnings are printed under their step.",
+    )
     .action(async (design: string, flags: BuildFlags) => {
       process.exitCode = await runBuildCommand(design, flags);
     });
