@@ -206,10 +206,16 @@ function schemaAt(
     const next =
       typeof k === "number"
         ? (cur.items as JsonSchema | undefined)
-        : (cur.properties as Record<string, JsonSchema> | undefined)?.[k];
+        : ((cur.properties as Record<string, JsonSchema> | undefined)?.[k] ?? record(cur));
     cur = i < path.length - 1 || pickLast ? pick(next, value) : next;
   }
   return cur;
+}
+
+/** A map's value schema (z.record): JSON Schema's additionalProperties when it is a schema. */
+function record(s: JsonSchema): JsonSchema | undefined {
+  const extra = s.additionalProperties;
+  return extra && typeof extra === "object" ? (extra as JsonSchema) : undefined;
 }
 
 function pick(s: JsonSchema | undefined, value: unknown): JsonSchema | undefined {
