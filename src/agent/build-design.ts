@@ -91,7 +91,9 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
       ...(o.fastReplay === false ? { fast: false } : {}),
     });
     const parts = replay.parts.map(partSummary);
-    outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null);
+    outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null, {
+      allowMultipleSolids: o.record.final?.allow_multiple_solids === true,
+    });
     if (outcome.exitCode === 0) {
       const delivery = await deliver({
         registry: o.registry,

@@ -72,6 +72,12 @@ async function* runTurn(st: LoopState): AsyncGenerator<AgentEvent, Next> {
   const { o, result } = st;
   if (o.signal.aborted) return end(aborted(st));
   if (result.turns >= o.maxTurns) return end(stop(st, "max-turns"));
+  // more_tools only ever adds a family, so a longer list is the only change to look for.
+  const offered = o.registry.specs();
+  if (offered.length !== st.tools.length) {
+    st.tools = offered;
+    st.fixedChars = o.prompts.system.length + JSON.stringify(offered).length;
+  }
   // Sizing the whole conversation costs a serialisation per turn: only done when a budget needs it.
   const estimate = o.meter.enforceable
     ? o.meter.estimateNextUsd(st.addedChars, st.fixedChars + JSON.stringify(st.messages).length)

@@ -81,15 +81,25 @@ export async function writeReport(outDir: string, report: RunReport): Promise<st
 }
 
 /** Why parts do or do not make a deliverable, empty when they do. */
-export function partProblems(parts: readonly PartSummary[]): string[] {
+export function partProblems(parts: readonly PartSummary[], opts: DeliveryOptions = {}): string[] {
   if (!parts.length) return ["no final parts"];
   const problems: string[] = [];
   for (const p of parts) {
     if (!p.valid) problems.push(`part '${p.name}' is not a valid solid`);
     else if (p.solids < 1) problems.push(`part '${p.name}' has no solid`);
     else if (!(p.volume > 0)) problems.push(`part '${p.name}' has no volume`);
+    else if (p.solids > 1 && !opts.allowMultipleSolids)
+      problems.push(
+        `part '${p.name}' is ${p.solids} separate solids (set final.allow_multiple_solids in the record if that is intended)`,
+      );
   }
   return problems;
+}
+
+/** What a delivery accepts beyond one valid solid per part. */
+export interface DeliveryOptions {
+  /** The record's `final.allow_multiple_solids`: separate bodies are the design's intent. */
+  allowMultipleSolids?: boolean;
 }
 
 /**
@@ -100,9 +110,10 @@ export function partProblems(parts: readonly PartSummary[]): string[] {
 export function runOutcome(
   parts: readonly PartSummary[],
   failure?: string | null,
+  opts: DeliveryOptions = {},
 ): { status: RunStatus; exitCode: 0 | 1; error: string | null } {
   if (failure) return { status: "failed", exitCode: 1, error: failure };
-  const problems = partProblems(parts);
+  const problems = partProblems(parts, opts);
   return problems.length
     ? { status: "failed", exitCode: 1, error: problems.join("; ") }
     : { status: "success", exitCode: 0, error: null };

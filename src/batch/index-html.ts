@@ -56,6 +56,7 @@ function card(j: JobSummary): string {
   <table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${esc(v)}</td></tr>`).join("")}</table>
   ${j.error ? `<p class="error">${esc(j.error)}</p>` : ""}
   ${(j.failedRequirements ?? []).map((f) => `<p class="error requirement">requirement failed: ${esc(f)}</p>`).join("")}
+  ${j.warnings.length ? `<ul class="warnings">${j.warnings.map((w) => `<li>⚠ ${esc(w)}</li>`).join("")}</ul>` : ""}
   <p class="links">${links}</p>
 </article>`;
 }
@@ -110,6 +111,7 @@ body>input:checked+label{background:#222;color:#fff}body>input:focus-visible+lab
 h2{font-size:16px;margin:8px 0}.status{font-size:12px;font-weight:normal;color:#555}
 .brief{color:#444;font-style:italic}.overrides{color:#1565c0;margin-top:-6px}table{width:100%;border-collapse:collapse}th{text-align:left;color:#666;font-weight:normal;width:35%}
 .error{color:#c62828;white-space:pre-wrap}.links a{margin-right:8px}
+.warnings{color:#8a5a00;padding-left:0;list-style:none;font-size:90%}
 </style></head><body>
 <header><h1>cadagent batch</h1>
 <p>${s.counts.success} of ${s.counts.total} jobs succeeded, ${s.counts.failed} failed${s.counts.interrupted ? `, ${s.counts.interrupted} interrupted` : ""}${s.counts.notRun ? `, ${s.counts.notRun} not run` : ""}${s.counts.resumed ? `, ${s.counts.resumed} kept from an earlier run (--resume)` : ""}${s.interrupted ? " · <strong>batch interrupted</strong>" : ""} ·

@@ -3,6 +3,7 @@ import {
   DesignRecordError,
   ParameterOverrideError,
   readDesignRecord,
+  type StepValidator,
   type DesignRecord,
 } from "../record/design-record.js";
 import { JobFileError, type BatchJob } from "./jobs.js";
@@ -19,7 +20,10 @@ export interface LoadedRecord {
  * now, not a failed job an hour in. All problems are reported at once, each naming the job's
  * line in the jobs file and the record's own file:line.
  */
-export function loadRecords(jobs: readonly BatchJob[], tools: readonly string[]): Map<string, LoadedRecord> {
+export function loadRecords(
+  jobs: readonly BatchJob[],
+  tools: readonly string[] | StepValidator,
+): Map<string, LoadedRecord> {
   const out = new Map<string, LoadedRecord>();
   const problems: string[] = [];
   const parsed = new Map<string, DesignRecord | Error>();
@@ -51,7 +55,7 @@ export function loadRecords(jobs: readonly BatchJob[], tools: readonly string[])
   return out;
 }
 
-function readRecord(file: string, tools: readonly string[]): DesignRecord | Error {
+function readRecord(file: string, tools: readonly string[] | StepValidator): DesignRecord | Error {
   try {
     return readDesignRecord(
       file,

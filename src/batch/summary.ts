@@ -30,6 +30,8 @@ export interface JobSummary {
   failedRequirements?: string[];
   /** A design job's `set`: the values that differ from the record's brief. */
   overrides?: Record<string, number>;
+  /** Warnings the tools raised on the way (report.json `warnings`), shown on the card and the job line. */
+  warnings: string[];
 }
 
 export interface BatchSummary {
@@ -89,6 +91,7 @@ export function jobSummary(
     parameters: r.parameters,
     files: r.files,
     error: r.error,
+    warnings: Array.isArray(r.warnings) ? r.warnings.filter((w): w is string => typeof w === "string") : [],
     ...failedRequirements(r),
   };
 }
@@ -129,6 +132,7 @@ export function notRunSummary(
     parameters: {},
     files: {},
     error: "not run: the batch was interrupted first",
+    warnings: [],
   };
 }
 

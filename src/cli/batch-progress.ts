@@ -57,7 +57,10 @@ export function jobLine(j: JobSummary): string {
   if (j.status === "success" && part) bits.push(`volume ${part.volume.toFixed(2)} mm³`);
   if (j.failedRequirements?.length) bits.push(`requirements FAILED: ${j.failedRequirements.join("; ")}`);
   const line = bits.join("  ");
-  return j.error && j.status !== "success" ? `${line}: ${j.error.split("\n")[0]}` : `${line}  → ${j.dir}/`;
+  const warned = j.warnings.length
+    ? `\n    warning${j.warnings.length > 1 ? `s (${j.warnings.length})` : ""}: ${j.warnings.join("; ")}`
+    : "";
+  return (j.error && j.status !== "success" ? `${line}: ${j.error.split("\n")[0]}` : `${line}  → ${j.dir}/`) + warned;
 }
 
 export function batchProgress(

@@ -23,7 +23,7 @@ export function saveDesignTool(host: SaveDesignHost): ToolDefinition {
   return defineTool({
     name: "save_design",
     description: `Save this session's design record (${DESIGN_FILE_NAME}) in the output folder: the parameters and every successful modelling call so far, in order, plus the parts the last \`finish\` named. \`cadagent build <file>\` rebuilds the part from it without an LLM, and \`--set name=value\` rebuilds it with new parameter values, so declare key dimensions with set_parameter and use them in expressions. \`filename\` (default ${DESIGN_FILE_NAME}) is relative to the output folder; \`brief\` describes the part for whoever rebuilds it. Returns {path, file, steps, parameters, final, rebuild}.`,
-    input: z.object({
+    input: z.strictObject({
       filename: z
         .string()
         .min(1)

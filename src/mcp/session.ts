@@ -79,8 +79,10 @@ export class McpSession {
 
   /** Catalog tools then MCP-only ones; the JSON Schemas are the registries' own. */
   specs(): ToolSpec[] {
+    // MCP lists every family at once, so more_tools has nothing to add there.
     const catalog = this.catalog
-      .specs()
+      .specs({ all: true })
+      .filter((s) => s.name !== "more_tools")
       .map((s) => (s.name === "finish" ? { ...s, description: s.description + FINISH_MCP_NOTE } : s));
     return [...catalog, ...this.mcpOnly.specs()];
   }

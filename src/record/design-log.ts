@@ -104,5 +104,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function finalOf(input: Record<string, unknown>): DesignRecord["final"] {
   const parts = Array.isArray(input.parts) ? input.parts.filter((p): p is string => typeof p === "string") : [];
   if (parts.length === 0) return null;
-  return { parts, summary: typeof input.summary === "string" ? input.summary : "" };
+  return {
+    parts,
+    summary: typeof input.summary === "string" ? input.summary : "",
+    ...(input.allow_multiple_solids === true ? { allow_multiple_solids: true } : {}),
+  };
 }

@@ -1,6 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { describeIssues } from "../tools/argument-errors.js";
+import type { Validation } from "../tools/registry.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { lineColumn, offsetOfPath, scanJson, type JsonPath } from "../util/json-locate.js";
 
@@ -34,16 +36,26 @@ const stepSchema = z.object({
 export const designRecordSchema = z.object({
   format: z.literal(DESIGN_FORMAT, { error: `format must be "${DESIGN_FORMAT}"` }),
   brief: z.string(),
-  createdWith: z.object({
-    cadagent: z.string(),
-    // null for hand-written records and for `build` runs: no model was involved.
-    provider: z.string().nullable(),
-    model: z.string().nullable(),
-    freecad: z.string(),
-  }),
+  // Provenance: optional, as a person writing a record by hand has none to give.
+  createdWith: z
+    .object({
+      cadagent: z.string(),
+      // null for hand-written records and for `build` runs: no model was involved.
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      freecad: z.string(),
+    })
+    .optional(),
   parameters: z.record(z.string(), parameterSchema),
   steps: z.array(stepSchema),
-  final: z.object({ parts: z.array(z.string()).min(1), summary: z.string() }).nullable(),
+  final: z
+    .object({
+      parts: z.array(z.string()).min(1),
+      summary: z.string(),
+      /** Separate bodies on purpose: without it a delivered part of several solids fails the build. */
+      allow_multiple_solids: z.boolean().optional(),
+    })
+    .nullable(),
   /** An edit run's record: the record it started from (provenance only; the steps replay alone). */
   parent: z.object({ record: z.string(), sha256: z.string() }).optional(),
 });
@@ -51,7 +63,13 @@ export const designRecordSchema = z.object({
 export type DesignRecord = z.infer<typeof designRecordSchema>;
 export type DesignStep = z.infer<typeof stepSchema>;
 export type DesignParameter = z.infer<typeof parameterSchema>;
-export type CreatedWith = DesignRecord["createdWith"];
+export type CreatedWith = NonNullable<DesignRecord["createdWith"]>;
+
+/** What a record parse needs of the tool registry to check every step's arguments before a build. */
+export interface StepValidator {
+  names(): string[];
+  validate(name: string, input: unknown): Validation;
+}
 
 /** An unreadable or invalid design record. The message reads `file:line: reason`. */
 export class DesignRecordError extends Error {
@@ -91,6 +109,11 @@ export interface ParseOptions {
   tools?: readonly string[];
   /** Extra advice for a step naming a tool that exists but is not offered (run_python). */
   unavailableToolHint?: (tool: string) => string | undefined;
+  /**
+   * When given, every step's input is validated as the tool would validate it (strict: an
+   * unknown argument is an error), and a problem is a record error at the argument's line.
+   */
+  validator?: StepValidator;
 }
 
 /** Bounds on what a record file may be: real records are kilobytes and about six levels deep. */
@@ -143,14 +166,14 @@ export function parseDesignRecord(text: string, file: string, opts: ParseOptions
   const raw: unknown = JSON.parse(body);
   const parsed = designRecordSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const issuePath = (issue?.path ?? []).filter((k): k is string | number => typeof k !== "symbol");
-    const where = issuePath.length ? issuePath.join(".") : "(root)";
-    throw new DesignRecordError(file, lineOf(issuePath), `${where}: ${issue?.message ?? "invalid design record"}`);
+    const [problem] = describeIssues("the design record", parsed.error.issues, raw, recordJsonSchema());
+    const where = problem?.path ?? [];
+    throw new DesignRecordError(file, lineOf(where), recordWording(problem?.message ?? "invalid design record"));
   }
   const record = parsed.data;
-  if (opts.tools) {
-    const known = new Set(opts.tools);
+  const tools = opts.tools ?? opts.validator?.names();
+  if (tools) {
+    const known = new Set(tools);
     record.steps.forEach((step, i) => {
       if (known.has(step.tool)) return;
       const hint = opts.unavailableToolHint?.(step.tool) ?? `known tools: ${[...known].join(", ")}`;
@@ -161,7 +184,26 @@ export function parseDesignRecord(text: string, file: string, opts: ParseOptions
       );
     });
   }
+  if (opts.validator) {
+    for (const [i, step] of record.steps.entries()) {
+      const v = opts.validator.validate(step.tool, step.input);
+      if (v.ok) continue;
+      const first = v.problems[0];
+      const at = lineOf(["steps", i, "input", ...(first?.path ?? [])]);
+      throw new DesignRecordError(file, at, `step ${i + 1} (${step.tool}): ${first?.message ?? v.message}`);
+    }
+  }
   return record;
+}
+
+let recordSchemaJson: Record<string, unknown> | undefined;
+/** The record's own JSON Schema, for plain-sentence messages about its fields. */
+function recordJsonSchema(): Record<string, unknown> {
+  recordSchemaJson ??= z.toJSONSchema(designRecordSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return recordSchemaJson;
 }
 
 /** Write `design.cad.json` into `outDir` atomically (readers never see half a record). */
@@ -169,12 +211,28 @@ export function parseDesignRecord(text: string, file: string, opts: ParseOptions
  * Read and parse a record file; an unreadable file is a DesignRecordError too. A record that
  * runs Python while run_python is not among `tools` is refused with `allowPythonHint`.
  */
-export function readDesignRecord(file: string, tools: readonly string[], allowPythonHint: string): DesignRecord {
+export function readDesignRecord(
+  file: string,
+  tools: readonly string[] | StepValidator,
+  allowPythonHint: string,
+): DesignRecord {
   const text = readBounded(file);
   return parseDesignRecord(text, file, {
-    tools,
+    ...(isValidator(tools) ? { validator: tools } : { tools }),
     unavailableToolHint: (t) => (t === "run_python" ? allowPythonHint : undefined),
   });
+}
+
+/** The argument messages read as field messages: "field 'brief' must be a string, got 42". */
+function recordWording(message: string): string {
+  return message
+    .replace(/ for the design record/g, "")
+    .replace(/\bargument\b/g, "field")
+    .replace(/^'/, "field '");
+}
+
+function isValidator(t: readonly string[] | StepValidator): t is StepValidator {
+  return !Array.isArray(t);
 }
 
 export async function writeDesignRecord(outDir: string, record: DesignRecord): Promise<string> {

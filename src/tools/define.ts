@@ -19,7 +19,11 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   input: S;
   /** Mutating tools change the design; their successful calls become design-record steps. */
   mutates: boolean;
-  /** on-demand family; core when omitted */
+  /**
+   * The family it belongs to: "core" (the default) is offered on every request; any other family
+   * only after the model asks for it with `more_tools {family}` (keeps every request small).
+   * A record replay and MCP reach every tool whatever its family.
+   */
   family?: string;
   /** Offered only when this returns true (run_python needs --allow-python). */
   enabled?: (opts: CatalogOptions) => boolean;

@@ -11,10 +11,10 @@ const FORMATS = ["svg", "pdf", "dxf"] as const;
 
 const drawing = defineTool({
   name: "drawing",
-  family: "drawing",
+  family: "output",
   description:
     "Write an orthographic drawing sheet for the workshop into the output folder: front, top, right and iso views (third-angle) with visible and dashed hidden edges, overall dimensions on each orthographic view, and a title block (part name, scale, units mm, date). The sheet is A4 or A3 at a standard scale that fits. `parts` defaults to every visible part; `filename` defaults to drawing.<format>. Returns {path, sheet, scale, views, dimensions {view: [w, h]}}.",
-  input: z.object({
+  input: z.strictObject({
     parts: z.array(objectName).min(1).optional(),
     views: z
       .array(z.enum(["front", "top", "right", "iso"]))

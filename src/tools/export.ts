@@ -58,24 +58,14 @@ export function resolveExportPath(
 
 const exportTool = defineTool({
   name: "export",
+  family: "output",
   description:
-    "Write the design to a file in the output folder (only there). Formats: step (exchange with other CAD, exact), stl / obj / 3mf (triangle mesh for 3D printing, ~0.05 mm chord tolerance; 3mf: mm, one object per part), iges, brep (OpenCASCADE native), fcstd (the whole parametric FreeCAD document, with the Params spreadsheet), dxf / svg (2D projection of the visible edges, `view` default top: e.g. a laser-cut outline). `objects` defaults to every visible part; `filename` defaults to model.<ext> (model.FCStd) and may include a sub-folder, never an absolute path or '..'. Returns {format, path (relative to the output folder), bytes, objects}. The CLI exports STEP/STL/FCStd after finish anyway: use this for extra formats or intermediate files.",
-  input: z.object({
+    "Write extra files to the output folder (STEP, STL and FCStd are exported after finish anyway; stl/obj/3mf are meshes for printing, 3mf in mm with one object per part). dxf/svg are 2D projections along `view` (default top). objects default to every visible part; filename defaults to model.<ext>, relative, no '..'.",
+  input: z.strictObject({
     format: z.enum(EXPORT_FORMATS),
-    objects: z
-      .array(objectName)
-      .min(1)
-      .optional()
-      .describe("objects to export; default every visible part (ignored for fcstd)"),
-    filename: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("file name relative to the output folder, with the format's extension"),
-    view: z
-      .enum(["top", "bottom", "front", "back", "left", "right", "iso"])
-      .optional()
-      .describe("projection direction for dxf/svg, default top"),
+    objects: z.array(objectName).min(1).optional(),
+    filename: z.string().min(1).optional(),
+    view: z.enum(["top", "bottom", "front", "back", "left", "right", "iso"]).optional(),
   }),
   mutates: false,
   async execute(input, ctx) {

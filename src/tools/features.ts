@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
-import { positiveNum } from "./primitives.js";
-import { MAX_COUNT, newName, num, objectName, selector, vec3 } from "./schemas.js";
+import { MAX_COUNT, newName, num, objectName, positiveNum, SELECTOR_HELP, selector, vec3 } from "./schemas.js";
+
+// The full selector grammar is in fillet and list_topology; the other tools point to it with
+// examples of their own (each copy costs ~140 tokens a request).
 
 /**
  * Features applied to an existing solid (TOOLS.md "Features"): fillet, chamfer, shell, hole.
@@ -9,75 +11,50 @@ import { MAX_COUNT, newName, num, objectName, selector, vec3 } from "./schemas.j
  * lives with the booleans family.
  */
 
-const RESULT =
-  "Returns the new object's health: {name, type, volume (mm³), area, bbox {min, max}, valid, solids, faces, edges, warnings}; the input solid is hidden (consumed).";
-
 const fillet = cadTool({
   name: "fillet",
-  description: `Round edges of a solid with a constant radius (Part::Fillet). Choose edges with a selector, e.g. ">Z" (top edges), "|Z" (vertical edges), ">Z or <Z", or names from list_topology. A radius too large for the edges or their faces fails with an error and changes nothing; then retry smaller. Fillet before shell, after booleans. The result also lists the selected edge names. ${RESULT}`,
-  input: z.object({
-    name: newName,
-    object: objectName.describe("solid to fillet"),
-    radius: positiveNum.describe("fillet radius, mm"),
-    edges: selector.describe(`edges to round. ${selector.description ?? ""}`),
-  }),
+  description: `Round edges of a solid. edges e.g. "|Z" (vertical), ">Z" (top face's edges), "%CIRCLE[d=8]" (edges of Ø8 holes), "near(50,0,10)". Too large a radius fails and changes nothing: retry smaller. Returns the selected edge names. ${SELECTOR_HELP}`,
+  input: z.strictObject({ name: newName, object: objectName, radius: positiveNum, edges: selector }),
   mutates: true,
 });
 
 const chamfer = cadTool({
   name: "chamfer",
-  description: `Bevel edges of a solid (Part::Chamfer): equal distances, or \`size\` plus \`angle\` or \`size2\` (FreeCAD picks which face is first: check the result). Choose edges with a selector as for fillet. Too large a size fails with an error and changes nothing. ${RESULT}`,
-  input: z.object({
+  description: `Bevel edges by \`size\`; or \`size\` plus \`angle\` (degrees from the first face, e.g. 30 for a nut) or \`size2\` (second face). edges: a selector as in fillet, e.g. "<Z" (bottom face's edges), ">Z and %CIRCLE[d=6]" (top edges of Ø6 bores), "%LINE[len>20]", "Edge3,Edge7".`,
+  input: z.strictObject({
     name: newName,
-    object: objectName.describe("solid to chamfer"),
-    size: positiveNum.describe("chamfer distance along each face, mm (along the first face with angle/size2)"),
-    edges: selector.describe(`edges to bevel. ${selector.description ?? ""}`),
-    angle: num.optional().describe("degrees (0, 90) from the first face, e.g. 30 for a nut's chamfer"),
-    size2: positiveNum.optional().describe("distance along the second face, mm"),
+    object: objectName,
+    size: positiveNum,
+    edges: selector,
+    angle: num.optional(),
+    size2: positiveNum.optional(),
   }),
   mutates: true,
 });
 
 const shell = cadTool({
   name: "shell",
-  description: `Hollow a solid into walls of constant thickness (Part::Thickness), removing the selected faces to leave openings, e.g. open_faces ">Z" for an open-top box. Walls grow inward: outside dimensions are kept. ${RESULT}`,
-  input: z.object({
-    name: newName,
-    object: objectName.describe("solid to hollow"),
-    thickness: positiveNum.describe("wall thickness, mm"),
-    open_faces: selector.describe(`faces to remove. ${selector.description ?? ""}`),
-  }),
+  description: `Hollow a solid to walls of \`thickness\` (grown inward), removing open_faces: a face selector as in fillet, e.g. ">Z" or "Face6" (open top), "+Z or -Y" (two faces), ">X[1]".`,
+  input: z.strictObject({ name: newName, object: objectName, thickness: positiveNum, open_faces: selector }),
   mutates: true,
 });
 
 const hole = cadTool({
   name: "hole",
-  description: `Drill round holes into a planar face of a solid, perpendicular to it (along the face's inward normal), optionally counterbored or countersunk. \`face\` selects the flat face the holes start on (e.g. ">Z" for the top); \`positions\` are global [x, y, z] hole centres on that face (z = the face height for a top face). \`depth\` is a length from the face, or "through". Second form, any direction and curved faces (a radial hole in a shaft): origin + direction instead of face + positions. Metric clearance holes: M3 3.4, M4 4.5, M5 5.5, M6 6.6 mm; counterbore for M3 socket heads: diameter 6.5, depth 3.3. Warns about positions off the face and holes that remove no material. ${RESULT} Also returns removed_volume and direction.`,
-  input: z.object({
+  description: `Drill round holes into one planar face, along its inward normal. face: a selector matching exactly one face, e.g. ">Z", "-Y", "Face6", "near(0,0,10)". Selectors as in fillet. positions: global hole centres on that face. Any direction or a curved face (a radial hole in a shaft): origin + direction instead of face + positions. Clearance: M3 3.4, M4 4.5, M5 5.5, M6 6.6; M3 counterbore 6.5 deep 3.3.`,
+  input: z.strictObject({
     name: newName,
-    object: objectName.describe("solid to drill"),
-    face: selector.optional().describe(`the planar face the holes start on. ${selector.description ?? ""}`),
-    positions: z
-      .array(vec3)
-      .min(1)
-      .max(MAX_COUNT)
-      .optional()
-      .describe("hole centres in global coordinates, on the face"),
-    origin: vec3.optional().describe("second form, instead of face + positions: where one hole starts"),
-    direction: vec3.optional().describe("second form: drilling direction, into the solid"),
-    diameter: positiveNum.describe("hole diameter, mm"),
-    depth: z.union([positiveNum, z.literal("through")]).describe('depth from the face in mm, or "through"'),
-    counterbore: z
-      .object({ diameter: positiveNum.describe("> hole diameter"), depth: positiveNum })
-      .optional()
-      .describe("a flat-bottomed wider recess at the top, for a screw head"),
+    object: objectName,
+    face: selector.optional(),
+    positions: z.array(vec3).min(1).max(MAX_COUNT).optional(),
+    origin: vec3.optional(),
+    direction: vec3.optional(),
+    diameter: positiveNum,
+    depth: positiveNum.describe('mm or "through"'),
+    counterbore: z.strictObject({ diameter: positiveNum, depth: positiveNum }).optional(),
     countersink: z
-      .object({
-        diameter: positiveNum.describe("diameter at the face, > hole diameter"),
-        angle: positiveNum.optional().describe("included cone angle, degrees, default 90"),
-      })
-      .optional()
-      .describe("a conical recess at the top, for a flat-head screw"),
+      .strictObject({ diameter: positiveNum, angle: positiveNum.optional().describe("included, default 90") })
+      .optional(),
   }),
   mutates: true,
 });

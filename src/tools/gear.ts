@@ -9,7 +9,7 @@ const createGear = cadTool({
   family: "gears",
   description:
     "Create an involute spur gear lying on the XY plane, centred at `position`, extruded along +Z by `thickness`. Flanks are exact involutes (curves). Outside Ø = (teeth+2)·module, pitch Ø = teeth·module, root Ø = (teeth−2.5)·module; two gears mesh at centre distance (z1+z2)·module/2 with equal module. At least 6 teeth. `module` and `teeth` may be parameters. Returns the solid's health and gear {pitch_diameter, outside_diameter, root_diameter, base_diameter}.",
-  input: z.object({
+  input: z.strictObject({
     name: newName,
     module: positiveNum.describe("module, mm (tooth size: pitch Ø / teeth)"),
     teeth: z.union([z.number().int().min(6), z.string().min(1)]).describe("number of teeth, >= 6"),

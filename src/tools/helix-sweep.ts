@@ -10,7 +10,7 @@ const createHelix = cadTool({
   family: "sweep",
   description:
     "Create a helical curve (Part::Helix, not a part) around +Z from `position`, starting at [radius, 0, 0] and rising `pitch` per turn to `height`: the path for a sweep. A spring: create_helix, then create_sketch on XZ with a circle at (radius, 0) of the wire radius, then sweep. Returns {name, bbox, length, turns}.",
-  input: z.object({
+  input: z.strictObject({
     name: newName,
     radius: positiveNum.describe("radius to the wire's centre line, mm"),
     pitch: positiveNum.describe("rise per turn, mm"),
@@ -27,7 +27,7 @@ const sweep = cadTool({
   family: "sweep",
   description:
     "Sweep a closed sketch profile along a path into a solid (Part::Sweep): springs along a helix, pipes, elbows and handles along a sketch with an open_path profile. Put the profile at the path's start, across it (for a helix from create_helix: an XZ sketch centred at (radius, 0)). `frenet` keeps the profile's orientation along a helix (default on for helices). The profile and the path are hidden (consumed). Returns the solid's health.",
-  input: z.object({
+  input: z.strictObject({
     name: newName,
     profile: objectName.describe("sketch of the closed cross-section"),
     path: objectName.describe("helix from create_helix, or a sketch with an open_path"),

@@ -7,10 +7,10 @@ import { newName, num, objectName, vec3 } from "./schemas.js";
 
 const offset = cadTool({
   name: "offset",
-  family: "shape",
+  family: "shapes",
   description:
     "Grow a solid by a constant distance all round (Part::Offset; outside corners become rounded), or shrink it with a negative distance (must stay under half the thinnest wall). E.g. a clearance envelope or a mould cavity. The distance stays bound to its parameter expression. Returns the solid's health; the input is hidden.",
-  input: z.object({
+  input: z.strictObject({
     name: newName,
     object: objectName,
     distance: num.describe("mm; > 0 grows, < 0 shrinks"),
@@ -20,10 +20,10 @@ const offset = cadTool({
 
 const scale = cadTool({
   name: "scale",
-  family: "shape",
+  family: "shapes",
   description:
     "Scale a solid about `center` (default the origin) by one factor or per axis [fx, fy, fz]. A non-uniform factor turns circles into ellipses (curved faces become NURBS: volume accurate to ~1 %). Returns the solid's health; the input is hidden.",
-  input: z.object({
+  input: z.strictObject({
     name: newName,
     object: objectName,
     factor: z.union([positiveNum, z.tuple([positiveNum, positiveNum, positiveNum])]).describe("> 0"),

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { CadError } from "../cad/protocol.js";
 import type { ContentPart, JsonSchema, ToolSpec } from "../llm/types.js";
 import type { CatalogOptions, ToolContext } from "./context.js";
+import { describeIssues, type ArgumentProblem } from "./argument-errors.js";
 import type { ToolDefinition, ToolOutput } from "./define.js";
+import { CORE_FAMILY, familySummaries } from "./families.js";
+import { moreToolsTool } from "./more-tools.js";
 
 /** The outcome of one tool call, success or model-recoverable failure. */
 export interface ToolOutcome {
@@ -18,21 +21,44 @@ export interface ToolOutcome {
   ms: number;
 }
 
+/** The arguments as validated, or every problem found (plain sentences naming the argument). */
+export type Validation =
+  { ok: true; data: unknown } | { ok: false; problems: ArgumentProblem[]; message: string; hint: string };
+
 /**
- * The tool catalog: validates input with zod, converts schemas to JSON Schema once, and turns
- * every failure except an unrecoverable backend one into a tool error with a recovery hint.
+ * The tool catalog and the one place tool arguments are parsed and validated, for every
+ * provider, MCP and record replay: zod schemas (strict: an unknown argument is an error),
+ * converted to JSON Schema once; every failure except an unrecoverable backend one becomes a
+ * tool error with a recovery hint.
  */
 export class ToolRegistry {
   private readonly tools = new Map<string, ToolDefinition>();
   private readonly schemas = new Map<string, JsonSchema>();
+  /** Non-core families offered so far (after more_tools calls). */
+  private readonly offered = new Set<string>();
 
-  constructor(defs: readonly ToolDefinition[], opts: CatalogOptions = {}) {
+  constructor(
+    defs: readonly ToolDefinition[],
+    opts: CatalogOptions = {},
+    summaries: Readonly<Record<string, string>> = familySummaries,
+  ) {
+    const families: Record<string, { summary: string; tools: string[] }> = {};
     for (const d of defs) {
       if (d.enabled && !d.enabled(opts)) continue;
-      if (this.tools.has(d.name)) throw new Error(`tool '${d.name}' defined twice`);
-      this.tools.set(d.name, d);
-      this.schemas.set(d.name, toJsonSchema(d.input));
+      this.add(d);
+      const family = d.family ?? CORE_FAMILY;
+      if (family === CORE_FAMILY) continue;
+      const summary = summaries[family];
+      if (summary === undefined) throw new Error(`tool '${d.name}': family '${family}' has no summary`);
+      (families[family] ??= { summary, tools: [] }).tools.push(d.name);
     }
+    if (Object.keys(families).length) this.add(moreToolsTool(families, (f) => this.offered.add(f)));
+  }
+
+  private add(d: ToolDefinition): void {
+    if (this.tools.has(d.name)) throw new Error(`tool '${d.name}' defined twice`);
+    this.tools.set(d.name, d);
+    this.schemas.set(d.name, toJsonSchema(d.input));
   }
 
   names(): string[] {
@@ -43,13 +69,44 @@ export class ToolRegistry {
     return this.tools.get(name);
   }
 
-  /** Specs for providers and MCP, in catalog order. */
-  specs(): ToolSpec[] {
-    return [...this.tools.values()].map((t) => ({
-      name: t.name,
-      description: t.description,
-      inputSchema: this.schemas.get(t.name) ?? {},
-    }));
+  /**
+   * Specs for a model request, in catalog order: the core family plus the families the model
+   * asked for with more_tools; `all` gives every tool (MCP lists everything).
+   */
+  specs(opts: { all?: boolean } = {}): ToolSpec[] {
+    return [...this.tools.values()]
+      .filter((t) => opts.all || (t.family ?? CORE_FAMILY) === CORE_FAMILY || this.offered.has(t.family ?? ""))
+      .map((t) => ({
+        name: t.name,
+        description: t.description,
+        inputSchema: this.schemas.get(t.name) ?? {},
+      }));
+  }
+
+  /** The exact JSON Schema the model sees for one tool. */
+  schema(name: string): JsonSchema | undefined {
+    return this.schemas.get(name);
+  }
+
+  /** Validate arguments for a known tool without running it (records are checked this way before a build). */
+  validate(name: string, rawInput: unknown): Validation {
+    const tool = this.tools.get(name);
+    if (!tool) throw new Error(`unknown tool '${name}'`);
+    const input = rawInput ?? {};
+    const parsed = tool.input.safeParse(input);
+    if (parsed.success) return { ok: true, data: parsed.data };
+    const schema = this.schemas.get(name);
+    const problems = describeIssues(name, parsed.error.issues, input, schema);
+    if (!problems.length) problems.push({ path: [], message: `invalid arguments for ${name}` });
+    return {
+      ok: false,
+      problems,
+      message: problems
+        .slice(0, 4)
+        .map((p) => p.message)
+        .join("; "),
+      hint: `expected arguments: ${summarizeSchema(schema)}`,
+    };
   }
 
   /**
@@ -78,15 +135,8 @@ export class ToolRegistry {
         tool.mutates,
       );
     }
-    const parsed = tool.input.safeParse(rawInput ?? {});
-    if (!parsed.success) {
-      return fail(
-        "bad_arguments",
-        `invalid arguments for ${name}: ${formatIssues(parsed.error)}`,
-        `expected arguments: ${summarizeSchema(this.schemas.get(name))}`,
-        tool.mutates,
-      );
-    }
+    const parsed = this.validate(name, rawInput);
+    if (!parsed.ok) return fail("bad_arguments", parsed.message, parsed.hint, tool.mutates);
     let output: ToolOutput;
     try {
       output = await tool.execute(parsed.data, ctx);
@@ -117,13 +167,6 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
   const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", reused: "inline" }) as JsonSchema;
   delete js.$schema;
   return js;
-}
-
-function formatIssues(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 6)
-    .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
-    .join("; ");
 }
 
 /** A one-line reminder of the argument names and which are required. */

@@ -21,7 +21,7 @@ export const MATERIALS = [
 
 // One flat object rather than a union per kind: every provider's schema dialect takes it, and
 // the worker says which fields a kind needs.
-const requirement = z.object({
+const requirement = z.strictObject({
   id: z.string().min(1).describe('short unique name, e.g. "width", "mount_holes"'),
   kind: z.enum(["size", "holes", "volume", "mass", "fits_in", "parts"]),
   axis: z.enum(["x", "y", "z"]).optional().describe("size: the bbox axis"),
@@ -42,7 +42,7 @@ const declareRequirements = cadTool({
   name: "declare_requirements",
   description:
     'State every checkable number of the brief once, before modelling; at finish each is measured on the delivered parts and the table (expected, measured, pass) is shown to you and the user. Kinds: {id, kind:"size", axis, value} (bbox extent), {id, kind:"holes", diameter, count} (cylindrical holes of that diameter), {id, kind:"volume", value}, {id, kind:"mass", value, material|density}, {id, kind:"fits_in", size:[x,y,z]}, {id, kind:"parts", count}. Example for "a 100×60×5 plate with four Ø6 holes": [{id:"length",kind:"size",axis:"x",value:100}, {id:"width",kind:"size",axis:"y",value:60}, {id:"thickness",kind:"size",axis:"z",value:5}, {id:"holes",kind:"holes",diameter:6,count:4}]. Calling it again replaces the list.',
-  input: z.object({ requirements: z.array(requirement).describe("the brief's checkable numbers") }),
+  input: z.strictObject({ requirements: z.array(requirement).describe("the brief's checkable numbers") }),
   mutates: true,
 });
 

@@ -1,40 +1,54 @@
 import { z } from "zod";
 
-/** Shared argument shapes (TOOLS.md conventions): one definition, reused by every tool. */
+/**
+ * Shared argument shapes (TOOLS.md conventions): one definition, reused by every tool. Kept
+ * lean on purpose: the system prompt says once that any number may be an expression over
+ * parameters, in mm or degrees, so the properties carry no per-field copy of it (every request
+ * pays for each word here; bench/catalog-tokens.mjs counts them).
+ */
 
-/** Upper bounds on how much one call may ask for: instances, polygon sides, list items (#13). */
+/** Upper bounds on how much one call may ask for: instances, polygon sides, list items. */
 export const MAX_COUNT = 1000;
 export const MAX_POINTS = 10_000;
 export const MAX_EXPRESSION = 500;
 
-/** A length/angle: a number, or an expression over parameters (e.g. "width/2 + 3"). */
-export const num = z
-  .union([z.number(), z.string().min(1).max(MAX_EXPRESSION)])
-  .describe('number, or an expression string over declared parameters, e.g. "width/2 + 3"');
+/** A length/angle/count: a number, or an expression string over parameters (e.g. "width/2 + 3"). */
+export const num = z.union([z.number(), z.string().min(1).max(MAX_EXPRESSION)]);
 
-export const vec3 = z.tuple([num, num, num]).describe("[x, y, z] in mm");
-export const vec2 = z.tuple([num, num]).describe("[x, y] in the sketch plane, mm");
+/**
+ * A number that must be > 0. Checked here when it is a literal; an expression is checked by the
+ * worker once evaluated (it depends on parameter values zod cannot see). A refinement rather than
+ * a JSON Schema bound keeps the schema the model sees as small as `num`.
+ */
+export const positiveNum = num.refine((v) => typeof v !== "number" || v > 0, { message: "must be > 0" });
 
-export const objectName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "names match [A-Za-z][A-Za-z0-9_]*")
-  .describe("object name: letters, digits, underscore; starts with a letter");
+/** Same, 0 allowed (a cone's tip radius). */
+export const nonNegativeNum = num.refine((v) => typeof v !== "number" || v >= 0, { message: "must be >= 0" });
+
+export const vec3 = z.array(num).length(3);
+export const vec2 = z.array(num).length(2);
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** An object name. Checked by a refinement, not a JSON Schema pattern: a pattern on ~50 properties costs ~700 tokens a request. */
+export const objectName = z.string().refine((s) => NAME.test(s), { message: "names match [A-Za-z][A-Za-z0-9_]*" });
 
 /** Optional name for a created object; generated when omitted. */
-export const newName = objectName.optional().describe("name for the new object (unique); generated when omitted");
-
-export const rotation = z
-  .object({ axis: vec3.describe("rotation axis [x, y, z]"), angle: num.describe("degrees") })
-  .describe("rotation about the object's own origin");
-
-export const position = vec3.optional().describe("placement of the object's origin, default [0,0,0]");
-
-export const selector = z
-  .string()
-  .min(1)
-  .describe(
-    'CadQuery-style selector: ">Z" "<X" (farthest along an axis), "|Z" (parallel), "#Z" (perpendicular), "%LINE" "%CIRCLE" "%PLANE" "%CYLINDER", combined with and/or/not and parentheses, "*" for all; or explicit names "Edge3,Edge7" from list_topology',
-  );
+export const newName = objectName.optional();
 
 export const axisName = z.enum(["X", "Y", "Z"]);
 export const planeName = z.enum(["XY", "XZ", "YZ"]);
+
+/** An axis: "X" / "Y" / "Z" or a direction vector (normalised by the worker). */
+export const axisOrVector = z.union([axisName, vec3]);
+
+/** Same shape wherever an object is turned: rotation.axis accepts "X"|"Y"|"Z" or a vector everywhere. */
+export const rotation = z.strictObject({ axis: axisOrVector, angle: num });
+
+export const position = vec3.optional();
+
+/** The selector grammar, written once and quoted in every tool that takes one. */
+export const SELECTOR_HELP =
+  'Selectors: ">Z"/"<X" farthest along an axis, ">Z[1]" next level; "+Z"/"-Z" planar faces facing +Z/-Z; "|Z" parallel, "#Z" perpendicular; "%PLANE" "%CYLINDER" "%LINE" "%CIRCLE", sized "%CIRCLE[d=8]" "%CIRCLE[r<5]" "%LINE[len>20]" "%CYLINDER[d=6.6]"; "near(x,y,z)" the nearest one; and/or/not ( ); "*"; names "Face6" "Edge3,Edge7".';
+
+export const selector = z.string().refine((s) => s.trim().length > 0, { message: "must not be empty" });

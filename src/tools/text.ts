@@ -9,7 +9,7 @@ const engraveText = cadTool({
   family: "text",
   description:
     'Engrave (cut in) or emboss (raise) text on one planar face of a solid, in the DejaVu fonts. `position` is the centre of the lettering, on the face; `size` the font size in mm (capital height ≈ 0.73·size); text reads along +X on top faces and horizontally, upright, on side faces. Text that does not fit the face is an error: shrink it or shorten it. E.g. a name plate: create_box, then engrave_text {face:">Z", text:"ACME", size:8, depth:0.6, position:[centre x, centre y, top z]}. Returns the solid\'s health and text_size [w, h].',
-  input: z.object({
+  input: z.strictObject({
     name: newName,
     object: objectName.describe("solid to letter"),
     face: selector.describe('one planar face, e.g. ">Z"'),

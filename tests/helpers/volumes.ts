@@ -17,8 +17,10 @@ export function countersunkHole(d: number, D: number, t: number): number {
   return PI * r * r * t + ((PI * h) / 3) * (R * R + R * r + r * r) - PI * r * r * h;
 }
 
-export function bracketVolume(): number {
-  const [w, base, height, t, bendR, endR] = [40, 60, 50, 5, 6, 2];
+/** The end rounds are min(R2, 0.4·t) so a thinner bracket still rounds (two R2 rounds need t > 4). */
+export function bracketVolume(t = 5): number {
+  const [w, base, height, bendR] = [40, 60, 50, 6];
+  const endR = Math.min(2, 0.4 * t);
   const l = w * t * (base + height - t);
   const bend = (bendR * bendR - (PI * bendR * bendR) / 4) * w;
   const ends = 4 * (endR * endR - (PI * endR * endR) / 4) * w;

@@ -145,7 +145,7 @@ export async function batchCommand(source: string, flags: BatchCommandFlags): Pr
   const jobs = shard ? shardJobs(all, shard) : all;
   const concurrency = parseConcurrency(flags.concurrency, jobs);
   const allowPython = flags.allowPython ?? false;
-  const records: Map<string, LoadedRecord> = usage(() => loadRecords(jobs, createRegistry({ allowPython }).names()));
+  const records: Map<string, LoadedRecord> = usage(() => loadRecords(jobs, createRegistry({ allowPython })));
   const run = await resolveBatch(jobs, flags);
   usage(() => checkJobDirs(run.outDir, jobs));
 

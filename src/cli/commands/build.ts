@@ -10,6 +10,7 @@ import {
   ParameterOverrideError,
   readDesignRecord,
   type DesignRecord,
+  type StepValidator,
 } from "../../record/design-record.js";
 import { DEFAULT_FORMATS, parseFormats, type ExportFormat } from "../../agent/outputs.js";
 import type { RunReport } from "../../agent/report.js";
@@ -69,6 +70,9 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       `
+Every step's arguments are checked before FreeCAD starts: an unknown or mistyped argument exits 2 naming
+file:line. A final part made of several separate solids fails (exit 1) unless the record's
+final.allow_multiple_solids is true. Tool warnings are printed under their step.
 cadagent.config.json (project) and <CADAGENT_HOME>/config.json (user) apply as for a design:
 outDir, formats and freecadPath; flags win.
 
@@ -87,7 +91,7 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
   const opts = { env: process.env, cwd: process.cwd(), providers: () => loadProviders() };
   const config = mergeFlags(loadConfig(opts), { ...(flags.out !== undefined ? { out: flags.out } : {}) }, opts);
   const registry = createRegistry({ allowPython: flags.allowPython ?? false });
-  const record = applyOverridesOrFail(loadRecord(design, registry.names()), design, parseSets(flags.set));
+  const record = applyOverridesOrFail(loadRecord(design, registry), design, parseSets(flags.set));
   const formats = flags.formats !== undefined ? formatsOrFail(flags.formats) : config.formats;
   const outDir = checkOutDir(
     config.out ?? defaultOutDir(design, config.outDir),
@@ -146,7 +150,7 @@ function sameFile(a: string, b: string): boolean {
   return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
-function loadRecord(file: string, tools: readonly string[]): DesignRecord {
+function loadRecord(file: string, tools: StepValidator): DesignRecord {
   try {
     return readDesignRecord(
       file,
@@ -204,14 +208,20 @@ function stderrProgress(record: DesignRecord, style: Style): (e: BuildEvent) => 
   const write = (s: string): void => void process.stderr.write(`${s}\n`);
   return (e) => {
     if (e.type === "build-start") write(`building ${e.source ?? "design"} (${total} steps) → ${e.outDir}`);
-    else if (e.type === "step" && e.ok) write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
-    else if (e.type === "step")
+    else if (e.type === "step" && e.ok) {
+      write(`  [${e.index + 1}/${total}] ${e.tool}${healthNote(e.result)}`);
+      for (const w of warningsOf(e.result)) write(`    warning: ${w}`);
+    } else if (e.type === "step")
       write(
         `  ${style.fail("✗")} [${e.index + 1}/${total}] ${e.tool} FAILED: ${e.error?.message ?? "error"}${e.error?.hint ? ` (hint: ${e.error.hint})` : ""}`,
       );
     else if (e.type === "export" && e.error) write(`  export ${e.format} FAILED: ${e.error}`);
     else if (e.type === "preview" && e.error) write(style.warn(`  warning: no preview: ${e.error}`));
   };
+}
+
+function warningsOf(result: Record<string, unknown> | undefined): string[] {
+  return Array.isArray(result?.warnings) ? result.warnings.filter((w): w is string => typeof w === "string") : [];
 }
 
 function healthNote(result: Record<string, unknown> | undefined): string {

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option("--json", "print the catalog as JSON: [{name, description, inputSchema}]")
     .option("--allow-python", "include run_python, offered only to runs with --allow-python")
     .action((flags: ToolsFlags) => {
-      const specs = createRegistry({ allowPython: flags.allowPython ?? false }).specs();
+      const specs = createRegistry({ allowPython: flags.allowPython ?? false }).specs({ all: true });
       if (flags.json) process.stdout.write(`${JSON.stringify(specs, null, 2)}\n`);
       else process.stdout.write(formatCatalog(specs));
     });

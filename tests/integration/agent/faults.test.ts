@@ -85,7 +85,9 @@ describe("malformed tool calls", () => {
     expect(errors.every((e) => e.isError)).toBe(true);
     expect(errors[0]?.text).toMatch(/not valid JSON.*"hint"/);
     expect(errors[1]?.text).toMatch(/unknown tool 'make_gear'.*available tools: .*create_box/);
-    expect(errors[2]?.text).toMatch(/invalid arguments for create_box.*length.*"hint":"expected arguments: \{/);
+    expect(errors[2]?.text).toMatch(
+      /'length' for create_box must be a number or an expression string, got true.*"hint":"expected arguments: \{/,
+    );
     const report = readReport(out);
     expect(report).toMatchObject({ status: "success", toolErrors: 3, toolCalls: 11 });
     expect(near(report.parts[0]?.volume ?? 0, PLATE_VOLUME)).toBe(true);
@@ -111,7 +113,7 @@ describe("malformed tool calls", () => {
       const errors = sentResults(pc.protocol, s.requests[1]?.body);
       expect(errors.map((e) => e.isError)).toEqual([true, true]);
       expect(errors[0]?.text).toContain("unknown tool 'make_gear'");
-      expect(errors[1]?.text).toContain("invalid arguments for create_cylinder");
+      expect(errors[1]?.text).toContain("'height' for create_cylinder must be a number or an expression string");
       expect(readReport(out)).toMatchObject({ status: "success", toolErrors: 2 });
     },
   );

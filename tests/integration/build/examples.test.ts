@@ -20,6 +20,39 @@ beforeAll(() => {
 });
 afterAll(() => cli.close());
 
+/**
+ * Each example at three values a user would try (TOOLS.md: records survive plausible overrides),
+ * against the hand-computed volume, as one valid solid.
+ */
+const overrides: Array<[string, string, number[], (v: number) => number]> = [
+  ["plate-with-holes", "length", [60, 100, 150], (v) => plateVolume(v)],
+  ["l-bracket", "thickness", [3, 5, 8], (v) => bracketVolume(v)],
+  ["flanged-bushing", "bolt_count", [3, 4, 8], (v) => bushingVolume(v)],
+];
+
+describe("examples survive plausible overrides", () => {
+  it.each(
+    overrides.flatMap(([name, param, values, volume]) => values.map((v) => [name, param, v, volume(v)] as const)),
+  )("%s with %s=%d builds to the hand-computed volume", async (name, param, value, volume) => {
+    const out = path.join(cli.tmp, `${name}-${param}-${value}`);
+    const r = await cli.run([
+      "build",
+      path.join(examplesDir, `${name}.cad.json`),
+      "--set",
+      `${param}=${value}`,
+      "-o",
+      out,
+      "--formats",
+      "step",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as RunReport;
+    expect(report.parts[0]?.solids).toBe(1);
+    expect(near(report.parts[0]?.volume ?? 0, volume, 1e-6)).toBe(true);
+  });
+});
+
 describe("cadagent build examples/", () => {
   for (const [name, volume] of Object.entries(expected)) {
     it(`${name} builds to the hand-computed volume`, async () => {

@@ -90,7 +90,7 @@ describe("cadagent build with a bad record", () => {
     const line = text.split("\n").findIndex((l) => l.includes('"six"')) + 1;
     const r = await cli.run(["build", file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}:${line}: parameters.thickness.value`);
+    expect(r.stderr).toContain(`${file}:${line}: field 'parameters.thickness.value' must be a number, got "six"`);
   });
 
   // Exit 2, not 1: a tool the catalog lacks is a defect of the file (hand edit, newer cadagent),

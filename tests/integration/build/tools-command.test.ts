@@ -32,7 +32,9 @@ describe("cadagent tools", () => {
   it("human output: name, first sentence, arguments", async () => {
     const r = await cli.run(["tools"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^finish\s+Declare the finished design and end the session\.\n\s+\{parts, summary\}$/m);
+    expect(r.stdout).toMatch(
+      /^finish\s+Deliver the final part\(s\) and end the session, after measure\/check_design confirm the brief\.\n\s+\{parts, summary, allow_multiple_solids\?\}$/m,
+    );
     expect(r.stdout).toMatch(/^create_box\s+.+\n\s+\{.*length.*width.*height.*\}$/m);
   });
 });

@@ -239,7 +239,45 @@ describe("agent loop", () => {
     const texts = tool.results.map((r) => (r.content[0]?.type === "text" ? r.content[0].text : ""));
     expect(texts[0]).toContain("not valid JSON");
     expect(texts[1]).toContain("available tools: make, look, finish");
-    expect(texts[2]).toContain("invalid arguments for make");
+    expect(texts[2]).toContain(`'size' for make must be a number > 0, got \\"big\\"`);
+  });
+
+  it("a family's tools join the requests after more_tools asks for it, and only then", async () => {
+    const h = harness();
+    const gear = defineTool({
+      name: "gear",
+      description: "a test-only family tool",
+      family: "gears",
+      input: z.strictObject({ teeth: z.number() }),
+      mutates: true,
+      async execute(input) {
+        h.executed.push(`gear:${input.teeth}`);
+        return { result: { name: "g" } };
+      },
+    });
+    const registry = new ToolRegistry(
+      [...(h.registry.names().map((n) => h.registry.get(n)) as never[]), gear],
+      {},
+      {
+        gears: "spur gears",
+      },
+    );
+    const { adapter } = await run(
+      [
+        { calls: [["more_tools", { family: "gears" }]] },
+        { calls: [["gear", { teeth: 12 }]] },
+        { calls: [["finish", { parts: ["g"], summary: "s" }]] },
+      ],
+      {},
+      { ...h, registry },
+    );
+    const offered = adapter.requests.map((r) => r.tools.map((t) => t.name));
+    expect(offered[0]).toEqual(["make", "look", "finish", "more_tools"]);
+    expect(offered[0]?.length).toBe(4);
+    expect(adapter.requests[0]?.tools.find((t) => t.name === "more_tools")?.description).toContain("gears: spur gears");
+    expect(offered[1]).toEqual(["make", "look", "finish", "gear", "more_tools"]);
+    expect(offered[2]).toEqual(offered[1]);
+    expect(h.executed).toEqual(["gear:12", "finish"]);
   });
 
   it("the last allowed turn carries the finish-now notice; then the run stops at max turns", async () => {

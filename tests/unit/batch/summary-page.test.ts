@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderIndexHtml } from "../../../src/batch/index-html.js";
+import { jobLine } from "../../../src/cli/batch-progress.js";
 import { checkJobDirs, completedReport } from "../../../src/batch/run-batch.js";
 import { jobSummary, notRunSummary, totals, type BatchSummary } from "../../../src/batch/summary.js";
 import type { BatchJob } from "../../../src/batch/jobs.js";
@@ -84,6 +85,16 @@ describe("index.html", () => {
     interrupted: false,
     ...totals(jobs),
     jobs,
+  });
+
+  it("shows the tools' warnings on the card and under the job line", () => {
+    const j = jobSummary("w", "design", "w", report({ warnings: ["step 3 (boolean): cut removed no material <x>"] }));
+    expect(j.warnings).toEqual(["step 3 (boolean): cut removed no material <x>"]);
+    expect(renderIndexHtml(summary([j]))).toContain(
+      '<ul class="warnings"><li>⚠ step 3 (boolean): cut removed no material &#60;x&#62;</li></ul>',
+    );
+    expect(jobLine(j)).toMatch(/→ w\/\n {4}warning: step 3 \(boolean\): cut removed no material <x>$/);
+    expect(jobLine(jobSummary("q", "design", "q", report()))).not.toContain("warning");
   });
 
   it("is self-contained, links relative to itself (also for a job's own out folder), escapes what users wrote", () => {

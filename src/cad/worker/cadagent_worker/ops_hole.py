@@ -32,6 +32,22 @@ def _set(obj, prop, q):
         obj.setExpression(prop, q.expr)
 
 
+def _listing(faces, limit=8):
+    """What a selector matched: "Face1 (center [x, y, z], normal [...])", the first few."""
+
+    def vec(v):
+        return "[" + ", ".join(f"{c:.6g}" for c in (v.x, v.y, v.z)) + "]"
+
+    parts = []
+    for name, f in faces[:limit]:
+        n = face_normal(f)
+        parts.append(
+            f"{name} (center {vec(f.CenterOfMass)}" + (f", normal {vec(n)})" if n is not None else ", curved)")
+        )
+    more = f" and {len(faces) - limit} more" if len(faces) > limit else ""
+    return "; ".join(parts) + more
+
+
 def _planar_faces(base, selector):
     faces = select(base.Shape, "faces", selector, owner=base.Name)
     normals = [face_normal(f) for _, f in faces]
@@ -44,11 +60,11 @@ def _planar_faces(base, selector):
         )
     n0 = normals[0]
     p0 = faces[0][1].Vertexes[0].Point if faces[0][1].Vertexes else faces[0][1].CenterOfMass
-    for (name, f), n in zip(faces[1:], normals[1:]):
+    for (_name, f), n in zip(faces[1:], normals[1:]):
         if n.dot(n0) < 1 - 1e-9 or abs((f.CenterOfMass - p0).dot(n0)) > 1e-6:
             raise OpError(
-                f"face selector matched faces in different planes ({faces[0][0]}, {name})",
-                hint='select one flat face (or coplanar faces), e.g. ">Z" or a name from list_topology',
+                f"hole needs one face but {selector!r} matched {len(faces)} faces in different planes: {_listing(faces)}",
+                hint='select one flat face (or coplanar faces), e.g. ">Z", "+Y", "near(x,y,z)" or one name above',
                 code="bad_argument",
             )
     return faces, n0, p0

@@ -7,7 +7,9 @@ Grammar (case-insensitive except sub-element names, which are normalised):
     atom   := ">D" | "<D" | ">D[i]" | "<D[i]"   farthest (i-th farthest group) along D
             | "|D" | "#D"                      parallel / perpendicular to D
             | "+D" | "-D"                      planar faces whose outward normal points along +D / -D
-            | "%TYPE"                          geometry type (LINE, CIRCLE, PLANE, CYLINDER, ...)
+            | "%TYPE" | "%TYPE[f, ...]"          geometry type (LINE, CIRCLE, PLANE, CYLINDER, ...), with size
+                                               filters f := (d | r | len) (= | < | > | <= | >=) number
+            | "near(x, y, z)"                  the one item nearest to a point
             | "*"                              everything
             | Face3 | Edge7                    explicit FreeCAD sub-element names
     D      := X | Y | Z | (x, y, z)
@@ -27,6 +29,7 @@ import re
 import FreeCAD
 
 from .registry import OpError
+from .selector_filters import matches, nearest, parse_filters, parse_point
 
 AXES = {"X": (1.0, 0.0, 0.0), "Y": (0.0, 1.0, 0.0), "Z": (0.0, 0.0, 1.0)}
 KINDS = {"faces": "Face", "edges": "Edge"}
@@ -60,13 +63,15 @@ _TYPE_NAMES = {
 GRAMMAR_HINT = (
     'selectors: ">Z" "<X" (farthest; ">Z[1]" second farthest), "|Z" (parallel), "#Z" (perpendicular), '
     '"+Z"/"-Z" (face normal direction), "%LINE" "%CIRCLE" "%PLANE" "%CYLINDER" "%CONE" "%SPHERE" "%TORUS" "%BSPLINE", '
-    '"*", combined with and/or/not and parentheses; or names like "Edge3,Edge7" (see list_topology)'
+    'sized "%CIRCLE[d=8]" "%CYLINDER[r<5]" "%LINE[len>20]", "near(x,y,z)", '
+    '"*", combined with and/or/not and parentheses; or names like "Face6" or "Edge3,Edge7" (see list_topology)'
 )
 
 _TOKEN = re.compile(
     r"\s*(?:"
     r"(?P<dir>[><|#+\-])\s*(?P<axis>[XYZxyz]|\(\s*[-+\d.eE]+\s*,\s*[-+\d.eE]+\s*,\s*[-+\d.eE]+\s*\))(?:\[(?P<idx>-?\d+)\])?"
-    r"|%(?P<type>[A-Za-z]+)"
+    r"|%(?P<type>[A-Za-z]+)(?:\[(?P<filt>[^\]]*)\])?"
+    r"|near\s*\((?P<near>[^)]*)\)"
     r"|(?P<name>(?:[Ff]ace|[Ee]dge|[Vv]ertex)\d+)"
     r"|(?P<kw>and|or|not)\b"
     r"|(?P<punct>[(),*])"
@@ -259,7 +264,10 @@ class _Eval:
             return self._direction(m.group("dir"), _axis(m.group("axis")), m.group("idx"))
         if m.group("type"):
             want = m.group("type").upper()
-            return {i for i, (_, s) in enumerate(self.items) if geom_type(s) == want}
+            filters = parse_filters(m.group("filt"), self.text) if m.group("filt") is not None else []
+            return {i for i, (_, s) in enumerate(self.items) if geom_type(s) == want and matches(s, filters)}
+        if m.group("near") is not None:
+            return nearest(self.items, parse_point(m.group("near"), self.text))
         if m.group("name"):
             return {self._by_name(m.group("name"))}
         raise OpError(
