@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
 import { positiveNum } from "./primitives.js";
+import { threadSize } from "./thread.js";
 import { MAX_COUNT, newName, num, objectName, selector, vec3 } from "./schemas.js";
 
 /**
@@ -52,7 +53,7 @@ const shell = cadTool({
 
 const hole = cadTool({
   name: "hole",
-  description: `Drill round holes into a planar face of a solid, perpendicular to it (along the face's inward normal), optionally counterbored or countersunk. \`face\` selects the flat face the holes start on (e.g. ">Z" for the top); \`positions\` are global [x, y, z] hole centres on that face (z = the face height for a top face). \`depth\` is a length from the face, or "through". Second form, any direction and curved faces (a radial hole in a shaft): origin + direction instead of face + positions. Metric clearance holes: M3 3.4, M4 4.5, M5 5.5, M6 6.6 mm; counterbore for M3 socket heads: diameter 6.5, depth 3.3. Warns about positions off the face and holes that remove no material. ${RESULT} Also returns removed_volume and direction.`,
+  description: `Drill round holes into a planar face of a solid, perpendicular to it (along the face's inward normal), optionally counterbored or countersunk. \`face\` selects the flat face the holes start on (e.g. ">Z" for the top); \`positions\` are global [x, y, z] hole centres on that face (z = the face height for a top face). \`depth\` is a length from the face, or "through". Second form, any direction and curved faces (a radial hole in a shaft): origin + direction instead of face + positions. Tapped holes: \`thread: "M6"\` (then omit diameter). Metric clearance holes: M3 3.4, M4 4.5, M5 5.5, M6 6.6 mm; counterbore for M3 socket heads: diameter 6.5, depth 3.3. Warns about positions off the face and holes that remove no material. ${RESULT} Also returns removed_volume and direction.`,
   input: z.object({
     name: newName,
     object: objectName.describe("solid to drill"),
@@ -65,7 +66,10 @@ const hole = cadTool({
       .describe("hole centres in global coordinates, on the face"),
     origin: vec3.optional().describe("second form, instead of face + positions: where one hole starts"),
     direction: vec3.optional().describe("second form: drilling direction, into the solid"),
-    diameter: positiveNum.describe("hole diameter, mm"),
+    diameter: positiveNum.optional().describe("hole diameter, mm (optional with thread: the tap drill)"),
+    thread: threadSize
+      .optional()
+      .describe('a tapped hole, e.g. "M6": drilled at the tap drill (d − pitch) with the thread modelled'),
     depth: z.union([positiveNum, z.literal("through")]).describe('depth from the face in mm, or "through"'),
     counterbore: z
       .object({ diameter: positiveNum.describe("> hole diameter"), depth: positiveNum })
