@@ -228,7 +228,11 @@ def thread(ctx, args):
         r_lo, r_hi = external_radii(nominal, pitch, depth, radius)
         # A shorter thread starts at the free end: the end farther from the part's centre of mass.
         if length < face_len - 1e-9:
-            com = base.Shape.CenterOfMass
+            solids = base.Shape.Solids
+            total = sum(x.Volume for x in solids)
+            com = FreeCAD.Vector()
+            for x in solids:
+                com += x.CenterOfMass * (x.Volume / total)
             if abs((start - com).dot(axis)) < abs((start + axis * face_len - com).dot(axis)):
                 start = start + axis * (face_len - length)
         ring = Part.makeCylinder(r_hi + pitch, length).cut(Part.makeCylinder(r_lo, length))
