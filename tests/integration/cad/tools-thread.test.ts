@@ -118,6 +118,17 @@ describe("hole with thread", () => {
     const expected = removedPlain + toothVolume(1, 2.5, 3, 7);
     expect(Math.abs(removed - expected) / expected).toBeLessThan(1e-4);
     expect((tapped.thread as Record<string, number>).tap_drill).toBe(5);
+    // Through: threaded over the whole 10 mm.
+    await block("b5");
+    const through = await h.tool("hole", {
+      object: "b5",
+      face: ">Z",
+      positions: [[10, 10, 10]],
+      thread: "M6",
+      depth: "through",
+    });
+    const expThrough = Math.PI * 6.25 * 10 + toothVolume(1, 2.5, 3, 10);
+    expect(Math.abs((through.removed_volume as number) - expThrough) / expThrough).toBeLessThan(1e-4);
   });
 
   it("thread on a bore face (internal) and a diameter that does not suit the size", async () => {
