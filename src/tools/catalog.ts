@@ -19,6 +19,7 @@ import { requirementsTools } from "./requirements.js";
 import { ToolRegistry } from "./registry.js";
 import { sketchTools } from "./sketch.js";
 import { textTools } from "./text.js";
+import { threadTools } from "./thread.js";
 import { transformsTools } from "./transforms.js";
 
 /** Every tool, in the order the model sees them (TOOLS.md order). */
@@ -34,6 +35,7 @@ export const allTools: readonly ToolDefinition[] = [
   ...patternsTools,
   ...helixSweepTools,
   ...gearTools,
+  ...threadTools,
   ...textTools,
   ...offsetScaleTools,
   ...measureTools,

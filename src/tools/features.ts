@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
+import { threadSize } from "./thread.js";
 import { MAX_COUNT, newName, num, objectName, positiveNum, SELECTOR_HELP, selector, vec3 } from "./schemas.js";
 
 // The full selector grammar is in fillet and list_topology; the other tools point to it with
@@ -41,7 +42,7 @@ const shell = cadTool({
 
 const hole = cadTool({
   name: "hole",
-  description: `Drill round holes into one planar face, along its inward normal. face: a selector matching exactly one face, e.g. ">Z", "-Y", "Face6", "near(0,0,10)". Selectors as in fillet. positions: global hole centres on that face. Any direction or a curved face (a radial hole in a shaft): origin + direction instead of face + positions. Clearance: M3 3.4, M4 4.5, M5 5.5, M6 6.6; M3 counterbore 6.5 deep 3.3.`,
+  description: `Drill round holes into one planar face, along its inward normal. face: a selector matching exactly one face, e.g. ">Z", "-Y", "Face6", "near(0,0,10)". Selectors as in fillet. positions: global hole centres on that face. Any direction or a curved face (a radial hole in a shaft): origin + direction instead of face + positions. Clearance: M3 3.4, M4 4.5, M5 5.5, M6 6.6; M3 counterbore 6.5 deep 3.3. thread: "M6" drills the tap drill (d − pitch) and models the thread; diameter may then be omitted.`,
   input: z.strictObject({
     name: newName,
     object: objectName,
@@ -49,7 +50,8 @@ const hole = cadTool({
     positions: z.array(vec3).min(1).max(MAX_COUNT).optional(),
     origin: vec3.optional(),
     direction: vec3.optional(),
-    diameter: positiveNum,
+    diameter: positiveNum.optional(),
+    thread: threadSize.optional(),
     depth: positiveNum.describe('mm or "through"'),
     counterbore: z.strictObject({ diameter: positiveNum, depth: positiveNum }).optional(),
     countersink: z

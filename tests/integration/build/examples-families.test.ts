@@ -58,6 +58,38 @@ describe("example records of the new families", () => {
   });
 });
 
+/** Independent M8 bolt volume: hex head + plain shank + core at the minor Ø + the ISO tooth (Pappus). */
+function boltVolume(shank: number, threadLength: number): number {
+  const P = 1.25;
+  const rMin = 4 - (1.082532 * P) / 2;
+  const depth = 4 - rMin;
+  const b1 = P / 8;
+  const b0 = b1 + 2 * depth * Math.tan(Math.PI / 6);
+  const area = 0.5 * (b0 + b1) * depth;
+  const rc = rMin + (depth * (b0 + 2 * b1)) / (3 * (b0 + b1));
+  const head = ((3 * Math.sqrt(3)) / 2) * 7.5 * 7.5 * 5.3;
+  return (
+    head +
+    Math.PI * 16 * (shank - threadLength) +
+    Math.PI * rMin * rMin * threadLength +
+    (threadLength / P) * area * 2 * Math.PI * rc
+  );
+}
+
+describe("the M8 bolt example (family threads)", () => {
+  it("builds with the modelled thread's exact volume, and --set shank=30 rebuilds it", async () => {
+    const t0 = Date.now();
+    const r = await build("m8-bolt", ["--formats", "step,stl"]);
+    console.log(
+      `m8-bolt build (step+stl): ${Date.now() - t0} ms, volume ${r.parts[0]?.volume} vs ${boltVolume(25, 20)}`,
+    );
+    expect(near(r.parts[0]?.volume ?? 0, boltVolume(25, 20), 1e-5)).toBe(true);
+    expect((r.parts[0]?.bbox.max[2] ?? 0) - (r.parts[0]?.bbox.min[2] ?? 0)).toBeCloseTo(30.3, 6);
+    const r30 = await build("m8-bolt", ["--formats", "step", "--set", "shank=30"]);
+    expect(near(r30.parts[0]?.volume ?? 0, boltVolume(30, 20), 1e-5)).toBe(true);
+  });
+});
+
 describe("a drawing of the L-bracket example", () => {
   let h: CadHarness;
   beforeAll(async () => {

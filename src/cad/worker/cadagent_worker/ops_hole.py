@@ -74,6 +74,8 @@ def _planar_faces(base, selector):
 def hole(ctx, args):
     if args.get("origin") is not None or args.get("direction") is not None:
         return _directed_hole(ctx, args)
+    if args.get("thread") is not None:
+        return _tapped_hole(ctx, args)
     base = ctx.get(args.get("object"), "object")
     require_solid(base, "object")
     faces, outward, plane_pt = _planar_faces(base, args.get("face"))
@@ -86,7 +88,9 @@ def hole(ctx, args):
             code="bad_argument",
         )
     if args.get("diameter") is None:
-        raise OpError("diameter is required", hint="hole diameter in mm", code="bad_argument")
+        raise OpError(
+            "diameter is required", hint='hole diameter in mm (or thread: "M6" for a tapped hole)', code="bad_argument"
+        )
     dia = _q(ctx, args["diameter"], "diameter")
     depth_raw = args.get("depth", "through")
     through = depth_raw == "through"
@@ -272,4 +276,63 @@ def _directed_hole(ctx, args):
         h["warnings"].append("hole removed no material: check origin and direction (it points into the solid)")
     h["removed_volume"] = round(before - obj.Shape.Volume, 6)
     h["direction"] = [round(c, 9) + 0.0 for c in (d.x, d.y, d.z)]
+    return h
+
+
+def _tapped_hole(ctx, args):
+    """hole with thread: "M6": drilled at the tap drill (d − P; or `diameter` when given, which must
+    suit the size) by the plain hole above, then the ISO internal thread (ops_thread) cut into each
+    bore. The result is a Part::Feature (the parametric drill stays as its hidden input);
+    `build --set` replays the op. Blind holes are threaded to one pitch short of the drill depth."""
+    from .ops_thread import check_turns, internal_radii, parse_size, placed, thread_body, modelled_volume
+
+    size = args.get("thread")
+    if not isinstance(size, str):
+        raise OpError('thread must be an ISO size such as "M6"', code="bad_argument")
+    nominal, pitch, _ = parse_size(ctx, size, "thread")
+    drill = nominal - pitch
+    if args.get("diameter") is not None:
+        drill = positive(ctx, args["diameter"], "diameter")
+    r_lo, r_hi = internal_radii(nominal, pitch, None, drill / 2)
+    plain = hole(ctx, {**args, "thread": None, "diameter": drill, "name": None})
+    drilled = ctx.get(plain["name"], "object")
+    base = ctx.get(args.get("object"), "object")
+    faces, outward, plane_pt = _planar_faces(base, args.get("face"))
+    inward = -outward
+    clear = max(0.01, 0.05 * drill)
+    depth_raw = args.get("depth", "through")
+    if depth_raw == "through":
+        bb = base.Shape.BoundBox
+        corners = [
+            FreeCAD.Vector(x, y, z) for x in (bb.XMin, bb.XMax) for y in (bb.YMin, bb.YMax) for z in (bb.ZMin, bb.ZMax)
+        ]
+        length = max(0.0, max((c - plane_pt).dot(inward) for c in corners)) + clear
+    else:
+        depth = positive(ctx, depth_raw, "depth")
+        length = max(depth - pitch, min(depth, pitch))
+    check_turns(length + clear, pitch)
+    body = thread_body(pitch, r_lo, r_hi, length + clear)
+    shape = drilled.Shape
+    for i, p in enumerate(args.get("positions") or []):
+        pt = vec(ctx, p, f"positions[{i}]")
+        proj = pt - outward * (pt - plane_pt).dot(outward)
+        groove = placed(body, inward, proj - inward * clear)
+        shape = shape.cut(groove)
+    if shape.isNull() or len(shape.Solids) != 1:
+        raise OpError("FreeCAD could not cut the thread", hint="check the hole positions", code="recompute_failed")
+    obj = ctx.add("Part::Feature", args.get("name"), "TappedHole")
+    obj.Shape = shape.Solids[0]
+    before = base.Shape.Volume
+    h = ctx.finish_object(obj, consumed=[drilled])
+    h["warnings"] = plain["warnings"] + h["warnings"]
+    h["removed_volume"] = round(before - obj.Shape.Volume, 6)
+    h["direction"] = plain["direction"]
+    h["thread"] = {
+        "size": size,
+        "pitch": pitch,
+        "tap_drill": round(drill, 6),
+        "major_diameter": round(2 * r_hi, 6),
+        "length": round(length, 6),
+        "modelled_volume_per_hole": round(modelled_volume(pitch, r_lo, r_hi, length), 6),
+    }
     return h
