@@ -12,6 +12,6 @@ export const familySummaries: Readonly<Record<string, string>> = {
   threads: "modelled ISO metric threads on rods and in bores",
   gears: "involute spur gears",
   text: "engraved or embossed text on a face",
-  shapes: "more solids: torus, loft through sections, offset, scale",
+  shapes: "cone, torus, loft, offset, scale, import of a STEP/STL the user gave, distance between objects",
   output: "drawing sheets (SVG/PDF/DXF) and export to more formats (IGES, BREP, OBJ, DXF/SVG outlines)",
 };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
 import { threadSize } from "./thread.js";
-import { MAX_COUNT, newName, num, objectName, positiveNum, SELECTOR_HELP, selector, vec3 } from "./schemas.js";
+import { MAX_COUNT, upTo, newName, num, objectName, positiveNum, SELECTOR_HELP, selector, vec3 } from "./schemas.js";
 
 // The full selector grammar is in fillet and list_topology; the other tools point to it with
 // examples of their own (each copy costs ~140 tokens a request).
@@ -42,12 +42,12 @@ const shell = cadTool({
 
 const hole = cadTool({
   name: "hole",
-  description: `Drill round holes into one planar face, along its inward normal. face: a selector matching exactly one face, e.g. ">Z", "-Y", "Face6", "near(0,0,10)". Selectors as in fillet. positions: global hole centres on that face. Any direction or a curved face (a radial hole in a shaft): origin + direction instead of face + positions. Clearance: M3 3.4, M4 4.5, M5 5.5, M6 6.6; M3 counterbore 6.5 deep 3.3. thread: "M6" drills the tap drill (d − pitch) and models the thread; diameter may then be omitted.`,
+  description: `Drill holes into one planar face (a selector for one face: ">Z", "-Y", "Face6", "near(0,0,10)") at global \`positions\` on it; or, any direction or a curved face, one hole from \`origin\` along \`direction\`. Clearance: M3 3.4, M4 4.5, M5 5.5, M6 6.6. thread "M6": tapped (tap drill, modelled thread; no diameter needed).`,
   input: z.strictObject({
     name: newName,
     object: objectName,
     face: selector.optional(),
-    positions: z.array(vec3).min(1).max(MAX_COUNT).optional(),
+    positions: upTo(vec3, 1, MAX_COUNT).optional(),
     origin: vec3.optional(),
     direction: vec3.optional(),
     diameter: positiveNum.optional(),

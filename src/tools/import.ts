@@ -65,8 +65,9 @@ export function resolveReadable(name: string, inputs: ReadableInputs | undefined
 
 const importShape = defineTool({
   name: "import_shape",
+  family: "shapes",
   description:
-    "Import an existing part as a solid object (default name `imported`): STEP, IGES or BREP, or an STL mesh when it is closed. Only files the user named (the list is in the error hint) can be read. Then modify it like any other solid: boolean cuts, holes, fillets. Returns the new object's health (volume, bbox, solids).",
+    "Import a part as a solid (default name `imported`): STEP, IGES, BREP, or a closed STL mesh. Only files the user named can be read (the error hint lists them).",
   input: z.strictObject({
     name: newName,
     file: z.string().min(1).describe("the file as the user named it: its path or base name"),

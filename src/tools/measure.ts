@@ -20,6 +20,7 @@ const reference = z.union([z.string().min(1), vec3]);
 
 const measureDistance = cadTool({
   name: "measure_distance",
+  family: "shapes",
   description:
     'Minimum distance between a and b ("plate", "plate.Face3", "plate.Edge2" or [x, y, z]) and the closest points; 0: touching or overlapping (see overlap_volume).',
   input: z.strictObject({ a: reference, b: reference }),

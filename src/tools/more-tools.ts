@@ -14,7 +14,7 @@ export function moreToolsTool(
   const lines = names.map((f) => `${f}: ${families[f]?.summary ?? ""}`).join("; ");
   return defineTool({
     name: "more_tools",
-    description: `Add a family of extra tools to your catalog for the rest of the session (they appear from your next turn). Families: ${lines}.`,
+    description: `Add a family of tools from your next turn on: ${lines}.`,
     input: z.strictObject({ family: z.enum(names as [string, ...string[]]) }),
     mutates: false,
     execute(input) {

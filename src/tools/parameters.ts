@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
-import { num, objectName, SELECTOR_HELP, selector } from "./schemas.js";
+import { num, objectName, selector } from "./schemas.js";
 
 /** Stored in the FCStd and the record; kept short because it is the caller's own text. */
 const MAX_DESCRIPTION = 200;
@@ -40,7 +40,7 @@ const getObject = cadTool({
 
 const listTopology = cadTool({
   name: "list_topology",
-  description: `List an object's faces or edges, optionally filtered by a selector, to choose or check targets for fillet/chamfer/shell/hole: name ("Face6", "Edge3"), type, center, normal or axis, radius, direction, area or length. Names change when a later feature rebuilds the shape: list again. E.g. faces "+Z", faces "%CYLINDER[d=6.6]", edges ">Z[1] and %CIRCLE". ${SELECTOR_HELP}`,
+  description: `List an object's faces or edges, optionally filtered by a selector (grammar as in fillet), to choose or check targets: name ("Face6", "Edge3"), type, center, normal or axis, radius, area or length. Names change when a later feature rebuilds the shape. E.g. faces "+Z", faces "%CYLINDER[d=6.6]", edges ">Z[1] and %CIRCLE".`,
   input: z.strictObject({ object: objectName, kind: z.enum(["faces", "edges"]), selector: selector.optional() }),
   mutates: false,
 });

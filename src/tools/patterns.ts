@@ -6,8 +6,7 @@ const count = num.refine((v) => typeof v !== "number" || (Number.isInteger(v) &&
   message: `must be a whole number from 2 to ${MAX_COUNT}`,
 });
 
-const RESULT =
-  "The original is consumed (instance 1). merge (default true) fuses touching instances; cut a pattern of holes from a plate rather than deliver it.";
+const RESULT = "The original is consumed. merge (default true) fuses touching instances.";
 
 const linearPattern = cadTool({
   name: "linear_pattern",
@@ -25,7 +24,7 @@ const linearPattern = cadTool({
 
 const polarPattern = cadTool({
   name: "polar_pattern",
-  description: `Repeat an object \`count\` times about \`axis\` through \`center\` (default origin). angle 360 (default) spreads them evenly; a smaller angle is first-to-last. Bolt circle: a hole at ["pcd/2", 0, z], then {axis: "Z", count: 6}. ${RESULT}`,
+  description: `Repeat an object \`count\` times about \`axis\` through \`center\` (default origin). angle 360 (default) spreads them evenly. Bolt circle: a cylinder at ["pcd/2", 0, z], {axis: "Z", count: 6}, then cut. ${RESULT}`,
   input: z.strictObject({
     name: newName,
     object: objectName,

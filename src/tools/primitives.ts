@@ -45,6 +45,7 @@ const createSphere = cadTool({
 
 const createCone = cadTool({
   name: "create_cone",
+  family: "shapes",
   description:
     "Cone or frustum along +Z: bottom radius1 centred at `position`, top radius2 at `height`; one radius may be 0.",
   input: z.strictObject({

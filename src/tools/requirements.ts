@@ -21,28 +21,26 @@ export const MATERIALS = [
 
 // One flat object rather than a union per kind: every provider's schema dialect takes it, and
 // the worker says which fields a kind needs.
+// Field meanings are in the description's kind list, not per property: every request pays for them.
 const requirement = z.strictObject({
-  id: z.string().min(1).describe('short unique name, e.g. "width", "mount_holes"'),
+  id: z.string().min(1),
   kind: z.enum(["size", "holes", "volume", "mass", "fits_in", "parts"]),
-  axis: z.enum(["x", "y", "z"]).optional().describe("size: the bbox axis"),
-  value: z.number().positive().optional().describe("size (mm), volume (mm³) or mass (g)"),
-  tol: z.number().nonnegative().optional().describe("mm, default 0.1 (size, holes, fits_in)"),
-  tol_pct: z.number().nonnegative().optional().describe("percent, default 1 (volume, mass)"),
-  diameter: z.number().positive().optional().describe("holes: diameter in mm"),
-  count: z.number().int().nonnegative().optional().describe("holes: how many; parts: how many solids"),
-  material: z.enum(MATERIALS).optional().describe("mass: material"),
-  density: z.number().positive().optional().describe("mass: g/cm³ instead of a material"),
-  size: z
-    .tuple([z.number(), z.number(), z.number()])
-    .optional()
-    .describe("fits_in: box [x, y, z] in mm, any orientation"),
+  axis: z.enum(["x", "y", "z"]).optional(),
+  value: z.number().positive().optional(),
+  tol: z.number().nonnegative().optional(),
+  tol_pct: z.number().nonnegative().optional(),
+  diameter: z.number().positive().optional(),
+  count: z.number().int().nonnegative().optional(),
+  material: z.enum(MATERIALS).optional(),
+  density: z.number().positive().optional(),
+  size: z.array(z.number()).length(3).optional(),
 });
 
 const declareRequirements = cadTool({
   name: "declare_requirements",
   description:
-    'State every checkable number of the brief once, before modelling; at finish each is measured on the delivered parts and the table (expected, measured, pass) is shown to you and the user. Kinds: {id, kind:"size", axis, value} (bbox extent), {id, kind:"holes", diameter, count} (cylindrical holes of that diameter), {id, kind:"volume", value}, {id, kind:"mass", value, material|density}, {id, kind:"fits_in", size:[x,y,z]}, {id, kind:"parts", count}. Example for "a 100×60×5 plate with four Ø6 holes": [{id:"length",kind:"size",axis:"x",value:100}, {id:"width",kind:"size",axis:"y",value:60}, {id:"thickness",kind:"size",axis:"z",value:5}, {id:"holes",kind:"holes",diameter:6,count:4}]. Calling it again replaces the list.',
-  input: z.strictObject({ requirements: z.array(requirement).describe("the brief's checkable numbers") }),
+    'The brief\'s checkable numbers, measured at finish. Kinds: {id, kind:"size", axis, value} (bbox mm), {kind:"holes", diameter, count}, {kind:"volume", value} (mm³), {kind:"mass", value (g), material|density}, {kind:"fits_in", size:[x,y,z]}, {kind:"parts", count}; tol (mm, default 0.1) or tol_pct (default 1). E.g. [{id:"t",kind:"size",axis:"z",value:5}, {id:"h",kind:"holes",diameter:6,count:4}].',
+  input: z.strictObject({ requirements: z.array(requirement) }),
   mutates: true,
 });
 

@@ -13,7 +13,14 @@ export const MAX_POINTS = 10_000;
 export const MAX_EXPRESSION = 500;
 
 /** A length/angle/count: a number, or an expression string over parameters (e.g. "width/2 + 3"). */
-export const num = z.union([z.number(), z.string().min(1).max(MAX_EXPRESSION)]);
+// The length bound is a refinement, not minLength/maxLength: ~90 properties carry `num`, and every
+// request would pay for the bound in each of them.
+export const num = z.union([
+  z.number(),
+  z.string().refine((s) => s.length >= 1 && s.length <= MAX_EXPRESSION, {
+    message: `must be 1 to ${MAX_EXPRESSION} characters`,
+  }),
+]);
 
 /**
  * A number that must be > 0. Checked here when it is a literal; an expression is checked by the
@@ -26,7 +33,16 @@ export const positiveNum = num.refine((v) => typeof v !== "number" || v > 0, { m
 export const nonNegativeNum = num.refine((v) => typeof v !== "number" || v >= 0, { message: "must be >= 0" });
 
 export const vec3 = z.array(num).length(3);
-export const vec2 = z.array(num).length(2);
+/** A sketch point [x, y]. Its length is a refinement: sketches carry a dozen of them, and every request pays for minItems/maxItems. */
+export const vec2 = z.array(num).refine((v) => v.length === 2, { message: "must be [x, y]" });
+
+/** An array of at most `max` items, the bound hidden from the schema the model sees (it pays per token). */
+export function upTo<T extends z.ZodType>(item: T, min: number, max: number) {
+  return z
+    .array(item)
+    .min(min)
+    .refine((a) => a.length <= max, { message: `at most ${max} items` });
+}
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 

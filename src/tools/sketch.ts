@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { cadTool, type ToolDefinition } from "./define.js";
-import { MAX_COUNT, MAX_POINTS, newName, num, objectName, planeName, positiveNum, vec2, vec3 } from "./schemas.js";
+import {
+  MAX_COUNT,
+  MAX_POINTS,
+  upTo,
+  newName,
+  num,
+  objectName,
+  planeName,
+  positiveNum,
+  vec2,
+  vec3,
+} from "./schemas.js";
 
 /**
  * Sketch-based tools (TOOLS.md "Sketch-based"): create_sketch, extrude, revolve, loft.
@@ -26,7 +37,7 @@ const circle = z.strictObject({
   radius: positiveNum,
 });
 
-const polygon = z.strictObject({ type: z.literal("polygon"), points: z.array(vec2).min(3).max(MAX_POINTS) });
+const polygon = z.strictObject({ type: z.literal("polygon"), points: upTo(vec2, 3, MAX_POINTS) });
 
 const regularPolygon = z.strictObject({
   type: z.literal("regular_polygon"),
@@ -50,7 +61,7 @@ const segment = z.union([z.strictObject({ line_to: vec2 }), z.strictObject({ arc
 const path = z.strictObject({
   type: z.literal("path"),
   start: vec2,
-  segments: z.array(segment).min(1).max(MAX_POINTS),
+  segments: upTo(segment, 1, MAX_POINTS),
 });
 
 // Ellipse and spline sizes are evaluated once (FreeCAD cannot bind them to parameters).
@@ -64,11 +75,11 @@ const ellipse = z.strictObject({
 });
 const spline = z.strictObject({
   type: z.literal("spline"),
-  points: z.array(vec2).min(3).max(MAX_POINTS).describe("closed smooth curve through them"),
+  points: upTo(vec2, 3, MAX_POINTS),
 });
 const openPath = z
-  .strictObject({ type: z.literal("open_path"), start: vec2, segments: z.array(segment).min(1).max(MAX_POINTS) })
-  .describe("not closed: only as a sweep path, alone in its sketch");
+  .strictObject({ type: z.literal("open_path"), start: vec2, segments: upTo(segment, 1, MAX_POINTS) })
+  .describe("a sweep path only, alone in its sketch");
 const profile = z.union([rectangle, circle, polygon, regularPolygon, slot, path, ellipse, spline, openPath]);
 
 const createSketch = cadTool({
@@ -79,7 +90,7 @@ const createSketch = cadTool({
     name: newName,
     plane: planeName,
     offset: num.optional(),
-    profiles: z.array(profile).min(1).max(MAX_COUNT),
+    profiles: upTo(profile, 1, MAX_COUNT),
   }),
   mutates: true,
 });
