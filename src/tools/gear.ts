@@ -12,7 +12,9 @@ const createGear = cadTool({
   input: z.strictObject({
     name: newName,
     module: positiveNum.describe("module, mm (tooth size: pitch Ø / teeth)"),
-    teeth: z.union([z.number().int().min(6), z.string().min(1)]).describe("number of teeth, >= 6"),
+    teeth: num.refine((v) => typeof v !== "number" || (Number.isInteger(v) && v >= 6), {
+      message: "must be a whole number >= 6",
+    }),
     thickness: positiveNum.describe("face width along z, mm"),
     pressure_angle: num.optional().describe("degrees, default 20"),
     bore: positiveNum.optional().describe("centre hole diameter, mm"),

@@ -21,7 +21,8 @@ export function sample(s: JsonSchema | undefined, key = ""): unknown {
   if (s.const !== undefined) return s.const;
   if (Array.isArray(s.anyOf)) return sample((s.anyOf as JsonSchema[])[0], key);
   const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-  if (types.includes("number") || types.includes("integer")) return key === "count" ? 2 : 3;
+  // Hidden refinements (not in the schema) want a pattern count >= 2 and a gear of >= 6 teeth.
+  if (types.includes("number") || types.includes("integer")) return key === "count" ? 2 : key === "teeth" ? 20 : 3;
   if (types.includes("string")) return key === "code" ? "print(1)" : key.includes("selector") ? ">Z" : "a1";
   if (types.includes("boolean")) return true;
   if (types.includes("array")) {
