@@ -23,7 +23,8 @@ export function sample(s: JsonSchema | undefined, key = ""): unknown {
   const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
   // Hidden refinements (not in the schema) want a pattern count >= 2 and a gear of >= 6 teeth.
   if (types.includes("number") || types.includes("integer")) return key === "count" ? 2 : key === "teeth" ? 20 : 3;
-  if (types.includes("string")) return key === "code" ? "print(1)" : key.includes("selector") ? ">Z" : "a1";
+  if (types.includes("string"))
+    return key === "code" ? "print(1)" : key.includes("selector") ? ">Z" : key === "size" ? "M8" : "a1";
   if (types.includes("boolean")) return true;
   if (types.includes("array")) {
     const n = typeof s.minItems === "number" ? Math.max(1, s.minItems) : 1;
