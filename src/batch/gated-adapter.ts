@@ -54,5 +54,7 @@ export function gatedAdapter(
         throw e;
       }
     },
+    // Listing models is one cheap call after a failure: no gate, but the same adapter.
+    ...(adapter.listModels ? { listModels: adapter.listModels.bind(adapter) } : {}),
   };
 }

@@ -33,14 +33,26 @@ export function providerAdapter(
     stream: env.CADAGENT_STREAM !== "0",
   };
   let loaded: Promise<ProtocolAdapter> | undefined;
+  const load = (): Promise<ProtocolAdapter> =>
+    (loaded ??= import("../llm/create-adapter.js").then((m) => m.createAdapter(options)));
   return {
     protocol: provider.protocol,
     async *stream(request, signal) {
-      loaded ??= import("../llm/create-adapter.js").then((m) => m.createAdapter(options));
+      const adapter = await load();
       try {
-        yield* (await loaded).stream(request, signal);
+        yield* adapter.stream(request, signal);
       } catch (e) {
         // Nothing listens there, or the name does not resolve: say so now rather than after retries.
+        throw unreachableError(e, provider, baseUrl) ?? e;
+      }
+    },
+    // The served models (providers --check, a 404 at run time): the same lazily loaded SDK.
+    async listModels(signal) {
+      const adapter = await load();
+      if (!adapter.listModels) throw new Error(`${provider.name}: this protocol cannot list its models`);
+      try {
+        return await adapter.listModels(signal);
+      } catch (e) {
         throw unreachableError(e, provider, baseUrl) ?? e;
       }
     },

@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { AdapterOptions } from "./adapter-options.js";
 import { toProviderError } from "./errors.js";
-import { idleGuarded, type IdleTimeout } from "./idle-timeout.js";
+import { guardedAdapter, type IdleTimeout } from "./idle-timeout.js";
 import {
   ProviderError,
   emptyUsage,
@@ -378,24 +378,13 @@ export function createAnthropicAdapter(opts: AdapterOptions): ProtocolAdapter {
   }
   const mapError = (err: unknown, signal?: AbortSignal) =>
     toProviderError(err, { protocol: "anthropic", apiKey: opts.apiKey, ...(signal ? { signal } : {}) });
-  return {
+  return guardedAdapter({
     protocol: "anthropic",
-    stream: (request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> =>
-      idleGuarded(
-        "anthropic",
-        signal,
-        opts.timeoutMs,
-        (idle) => run(request, idle),
-        (err) => mapError(err, signal),
-      ),
-    async listModels(signal?: AbortSignal): Promise<string[]> {
-      try {
-        const ids: string[] = [];
-        for await (const m of client.models.list({}, signal ? { signal } : {})) ids.push(m.id);
-        return ids;
-      } catch (err) {
-        throw mapError(err, signal);
-      }
+    timeoutMs: opts.timeoutMs,
+    run,
+    mapError,
+    models: async function* (signal) {
+      for await (const m of client.models.list({}, signal ? { signal } : {})) yield m.id;
     },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { ProviderError, type ProtocolId, type StreamEvent } from "./types.js";
+import { ProviderError, type ChatRequest, type ProtocolAdapter, type ProtocolId, type StreamEvent } from "./types.js";
 
 /**
  * An inactivity deadline for one request. SDK timeouts stop at the response headers
@@ -82,4 +82,38 @@ export async function* idleGuarded(
   } finally {
     idle.dispose();
   }
+}
+
+/**
+ * The adapter every SDK-backed protocol returns: requests streamed under an IdleTimeout, and the
+ * served models listed through the same error translation.
+ */
+export function guardedAdapter(o: {
+  protocol: ProtocolId;
+  timeoutMs: number | undefined;
+  run: (request: ChatRequest, idle: IdleTimeout) => AsyncIterable<StreamEvent>;
+  mapError: (err: unknown, signal?: AbortSignal) => ProviderError;
+  /** The served model ids, as the SDK pages them. */
+  models: (signal?: AbortSignal) => AsyncIterable<string>;
+}): ProtocolAdapter {
+  return {
+    protocol: o.protocol,
+    stream: (request, signal) =>
+      idleGuarded(
+        o.protocol,
+        signal,
+        o.timeoutMs,
+        (idle) => o.run(request, idle),
+        (err) => o.mapError(err, signal),
+      ),
+    async listModels(signal) {
+      try {
+        const ids: string[] = [];
+        for await (const id of o.models(signal)) ids.push(id);
+        return ids;
+      } catch (err) {
+        throw o.mapError(err, signal);
+      }
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import type { AdapterOptions } from "./adapter-options.js";
 import { toProviderError } from "./errors.js";
-import { idleGuarded, type IdleTimeout } from "./idle-timeout.js";
+import { guardedAdapter, type IdleTimeout } from "./idle-timeout.js";
 import {
   ProviderError,
   emptyUsage,
@@ -369,26 +369,15 @@ export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
       yield* fromChunks(chunks, idle);
     }
   }
-  return {
+  return guardedAdapter({
     protocol: "openai-chat",
-    stream: (request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> =>
-      idleGuarded(
-        "openai-chat",
-        signal,
-        opts.timeoutMs,
-        (idle) => run(request, idle),
-        (err) => mapError(err, signal),
-      ),
-    async listModels(signal?: AbortSignal): Promise<string[]> {
-      try {
-        const ids: string[] = [];
-        for await (const m of client.models.list(signal ? { signal } : {})) ids.push(m.id);
-        return ids;
-      } catch (err) {
-        throw mapError(err, signal);
-      }
+    timeoutMs: opts.timeoutMs,
+    run,
+    mapError,
+    models: async function* (signal) {
+      for await (const m of client.models.list(signal ? { signal } : {})) yield m.id;
     },
-  };
+  });
 }
 
 /** The OpenAI SDK client for an endpoint: explicit key and base URL, SDK retries off. */

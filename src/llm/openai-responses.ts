@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import type { AdapterOptions } from "./adapter-options.js";
 import { toProviderError } from "./errors.js";
-import { idleGuarded, type IdleTimeout } from "./idle-timeout.js";
+import { guardedAdapter, type IdleTimeout } from "./idle-timeout.js";
 import { openAiClient, parseToolArguments } from "./openai-chat.js";
 import {
   ProviderError,
@@ -237,24 +237,13 @@ export function createOpenAiResponsesAdapter(opts: AdapterOptions): ProtocolAdap
       yield* fromResponse(await client.responses.create({ ...params, stream: false }, options), false);
     else yield* fromEvents(await client.responses.create({ ...params, stream: true }, options), idle);
   }
-  return {
+  return guardedAdapter({
     protocol: "openai-responses",
-    stream: (request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> =>
-      idleGuarded(
-        "openai-responses",
-        signal,
-        opts.timeoutMs,
-        (idle) => run(request, idle),
-        (err) => mapError(err, signal),
-      ),
-    async listModels(signal?: AbortSignal): Promise<string[]> {
-      try {
-        const ids: string[] = [];
-        for await (const m of client.models.list(signal ? { signal } : {})) ids.push(m.id);
-        return ids;
-      } catch (err) {
-        throw mapError(err, signal);
-      }
+    timeoutMs: opts.timeoutMs,
+    run,
+    mapError,
+    models: async function* (signal) {
+      for await (const m of client.models.list(signal ? { signal } : {})) yield m.id;
     },
-  };
+  });
 }

@@ -237,12 +237,13 @@ export function sentImages(protocol: ProtocolId, body: unknown): SentImage[] {
       .map((s) => ({ mediaType: String(s.media_type), data: String(s.data) }));
   }
   if (protocol === "openai-responses") {
-    // Inside the function_call_output items, as input_image data URLs.
-    return arr(b.input)
-      .map(obj)
-      .filter((i) => i.type === "function_call_output")
-      .slice(-1)
-      .flatMap((i) => arr(i.output).map(obj))
+    // Inside the last function_call_output item, as input_image data URLs; on a first request
+    // (an edit shows the part) inside the user message.
+    const items = arr(b.input).map(obj);
+    const outputs = items.filter((i) => i.type === "function_call_output");
+    const holder = outputs.length ? outputs.slice(-1) : items.filter((i) => i.role === "user").slice(-1);
+    return holder
+      .flatMap((i) => arr(i.output ?? i.content).map(obj))
       .filter((p) => p.type === "input_image")
       .map((p) => /^data:([^;]+);base64,(.*)$/.exec(String(p.image_url)))
       .filter((m): m is RegExpExecArray => m !== null)

@@ -53,19 +53,19 @@ Exit codes: 0 every job succeeded · 1 some job failed · 2 bad flags, jobs file
 or a missing key (nothing runs) · 4 FreeCAD unavailable · 130 interrupted (Ctrl-C; what exists is
 saved, and summary.json and index.html are still written).
 
-Examples:
-  cadagent batch jobs.jsonl --concurrency 4 -o out/parts
-  cadagent batch jobs.jsonl -o out/parts --resume          # after a crash or Ctrl-C: run only what is missing
-  cadagent batch designs/ --shard 2/4 -o out/shard-2       # CI matrix: this machine runs a quarter of the jobs
-  cadagent batch jobs.jsonl --shard auto -o /results/shard-$JOB_COMPLETION_INDEX --resume   # a Kubernetes pod
-  cadagent batch merge out/shard-* -o out/all              # one summary.json and index.html for every shard
-
 Shards: jobs are sorted by a hash of their id and dealt round-robin, so shard sizes differ by at
 most one and a jobs file splits the same way on every machine. --shard auto takes the shard from
 the environment: CADAGENT_SHARD=i/n; Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX, 0-based) or
 AWS Batch arrays (AWS_BATCH_JOB_ARRAY_INDEX, 0-based) with CADAGENT_SHARD_COUNT=n; GitLab
 (CI_NODE_INDEX, 1-based, and CI_NODE_TOTAL); CircleCI (CIRCLE_NODE_INDEX, 0-based, and
 CIRCLE_NODE_TOTAL). Missing or contradictory values are exit 2, naming what was found.
+
+Examples:
+  $ cadagent batch jobs.jsonl --concurrency 4 -o out/parts
+  $ cadagent batch jobs.jsonl -o out/parts --resume          # after a crash or Ctrl-C: run only what is missing
+  $ cadagent batch designs/ --shard 2/4 -o out/shard-2       # CI matrix: this machine runs a quarter of the jobs
+  $ cadagent batch jobs.jsonl --shard auto -o /results/shard-$JOB_COMPLETION_INDEX --resume   # a Kubernetes pod
+  $ cadagent batch merge out/shard-* -o out/all              # one summary.json and index.html for every shard
 `;
 
 /** Registers `cadagent batch <jobs.jsonl | folder>`. */

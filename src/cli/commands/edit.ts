@@ -23,16 +23,16 @@ export function register(program: Command): void {
       .addHelpText(
         "after",
         `
+The new folder's design.cad.json starts with the parent's steps (it rebuilds on its own with
+cadagent build) and has "parent": {"record", "sha256"}; report.json has "diff": parameters
+changed, steps added and removed, volume and bbox before and after.
+
 Examples:
   $ cadagent edit cadagent-out/bracket-20261202-101500 "make the plate 6 mm thick"
   $ cadagent edit bracket/design.cad.json -f change.txt -o out/bracket-v2
   $ cadagent edit vendor-part.step "add two 5 mm holes 10 mm from the ends" --input vendor-part.step
   $ echo "add a 2 mm fillet on the top edges" | cadagent edit out/bracket -f -
-  $ cadagent edit out/bracket "double the width" -i      # then follow-ups at refine>
-
-The new folder's design.cad.json starts with the parent's steps (it rebuilds on its own with
-cadagent build) and has "parent": {"record", "sha256"}; report.json has "diff": parameters
-changed, steps added and removed, volume and bbox before and after.`,
+  $ cadagent edit out/bracket "double the width" -i      # then follow-ups at refine>`,
       ),
   ).action(async (part: string, instruction: string | undefined, flags: RunFlags) => {
     process.exitCode = await editCommand(part, instruction, flags);

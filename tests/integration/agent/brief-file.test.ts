@@ -33,7 +33,7 @@ describe("-f/--brief-file", () => {
       env: env(),
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(sentUserText("openai-chat", server.requests[0]?.body)).toContain(brief);
+    expect(sentUserText("openai-responses", server.requests[0]?.body)).toContain(brief);
     expect((readRecord(out) as unknown as { brief: string }).brief).toBe(brief);
   });
 

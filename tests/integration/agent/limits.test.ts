@@ -83,7 +83,7 @@ describe("limits", () => {
   });
 
   it("budget: the turn that would exceed it is never sent; the one before is the finish-now turn", async () => {
-    // 100k input tokens at $3/M: $0.30 a turn. Budget $0.70: turn 2 is the last that fits.
+    // 100k input tokens at Sonnet 5.5's $2/M: $0.20 a turn. Budget $0.45: turn 2 is the last that fits.
     const big = { usage: { input: 100_000, output: 100 } };
     const {
       r,
@@ -95,15 +95,16 @@ describe("limits", () => {
         toolReply([["set_parameter", { name: "d", value: 3 }]], big),
         parametersTurn(),
       ],
-      ["--budget", "0.7"],
+      ["--budget", "0.45"],
     );
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(s.requests).toHaveLength(2);
     expect(sentUserText("anthropic", s.requests[1]?.body)).toContain(FINISH_NOW);
     const report = readReport(out);
     expect(report).toMatchObject({ status: "failed", stopReason: "budget", turns: 2 });
-    expect(report.usage?.costUsd).toBeLessThanOrEqual(0.7);
-    expect(report.usage?.costUsd).toBeCloseTo(2 * (0.3 + 100 * 15e-6), 6);
+    expect(report.usage?.costUsd).toBeLessThanOrEqual(0.45);
+    // Two turns of 100k input tokens at $2/M and 100 output tokens at $10/M.
+    expect(report.usage?.costUsd).toBeCloseTo(2 * (0.2 + 100 * 10e-6), 6);
     expect(readRecord(out).steps).toHaveLength(2);
   });
 

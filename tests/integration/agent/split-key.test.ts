@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenAiServer, toolReply, type WireServer } from "../../helpers/wire/index.js";
+import { startOpenAiResponsesServer, toolReply, type WireServer } from "../../helpers/wire/index.js";
 import { agentEnv, buildAgentCli, type AgentCli } from "../../helpers/agent-cli.js";
 
 /**
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe("streamed text", () => {
   it("a key split over two text deltas never reaches stderr", async () => {
-    server = await startOpenAiServer({
+    server = await startOpenAiResponsesServer({
       apiKey: KEY,
       script: [
         toolReply([["create_box", { name: "cube", length: 5, width: 5, height: 5 }]], { text: KEY }),

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { near } from "../../helpers/cad.js";
-import { startOpenAiServer, type WireServer } from "../../helpers/wire/index.js";
+import { startOpenAiResponsesServer, type WireServer } from "../../helpers/wire/index.js";
 import { agentEnv, buildAgentCli, readReport, type AgentCli } from "../../helpers/agent-cli.js";
 import { PLATE_VOLUME } from "../../helpers/design-script.js";
 import {
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const plans = Object.fromEntries(
     ["j1", "j2", "j3", "j4", "j5", "j6", "s1", "s2", "s3", "s4"].map((id) => [id, platePlan(250)]),
   );
-  server = await startOpenAiServer({ apiKey: KEY, script: perJobScript(plans) });
+  server = await startOpenAiResponsesServer({ apiKey: KEY, script: perJobScript(plans) });
 });
 afterAll(async () => {
   await server?.close();

@@ -94,7 +94,7 @@ describe("bounded record reading and early validation", () => {
     );
     const r = await cli.run(["build", file], { env: noFreecad });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/step 2 \(linear_pattern\): count/);
+    expect(r.stderr).toMatch(/step 2 \(linear_pattern\): 'count'.*whole number from 2 to 1000/);
   });
 });
 

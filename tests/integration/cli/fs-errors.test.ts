@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenAiServer, textReply, type WireServer } from "../../helpers/wire/index.js";
+import { startOpenAiResponsesServer, textReply, type WireServer } from "../../helpers/wire/index.js";
 import { agentEnv, buildAgentCli, type AgentCli } from "../../helpers/agent-cli.js";
 import { examplesDir } from "../../helpers/cli-harness.js";
 
@@ -18,7 +18,7 @@ let file: string;
 
 beforeAll(async () => {
   cli = buildAgentCli();
-  server = await startOpenAiServer({ apiKey: KEY, script: [textReply("nothing should ask me")] });
+  server = await startOpenAiResponsesServer({ apiKey: KEY, script: [textReply("nothing should ask me")] });
   file = path.join(cli.tmp, "a-file.txt");
   writeFileSync(file, "not a folder\n");
 });

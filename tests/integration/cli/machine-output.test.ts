@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenAiServer, type WireServer } from "../../helpers/wire/index.js";
+import { startOpenAiResponsesServer, type WireServer } from "../../helpers/wire/index.js";
 import { agentEnv, buildAgentCli, type AgentCli } from "../../helpers/agent-cli.js";
 import { examplesDir } from "../../helpers/cli-harness.js";
 import { plateScript } from "../../helpers/design-script.js";
@@ -17,7 +17,7 @@ let server: WireServer;
 
 beforeAll(async () => {
   cli = buildAgentCli();
-  server = await startOpenAiServer({ apiKey: KEY, script: plateScript() });
+  server = await startOpenAiResponsesServer({ apiKey: KEY, script: plateScript() });
 });
 afterAll(async () => {
   await server.close();

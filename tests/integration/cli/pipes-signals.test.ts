@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { startOpenAiServer, stall, type Script, type WireServer } from "../../helpers/wire/index.js";
+import { startOpenAiResponsesServer, stall, type Script, type WireServer } from "../../helpers/wire/index.js";
 import { agentEnv, buildAgentCli, readRecord, readReport, type AgentCli } from "../../helpers/agent-cli.js";
 import { parametersTurn, plateScript } from "../../helpers/design-script.js";
 
@@ -53,7 +53,7 @@ describe("closed pipes", () => {
   });
 
   it('`cadagent "…" 2>&1 | head -c 40`: the design carries on and writes its report', async () => {
-    server = await startOpenAiServer({ apiKey: KEY, script: plateScript() });
+    server = await startOpenAiResponsesServer({ apiKey: KEY, script: plateScript() });
     const out = cli.outDir("piped");
     const env = agentEnv(cli.tmp, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseUrl });
     const r = await shell(
@@ -76,7 +76,7 @@ describe("SIGTERM is Ctrl-C", () => {
       resolveSecond();
       return stall("Thinking about the");
     };
-    server = await startOpenAiServer({ apiKey: KEY, script });
+    server = await startOpenAiResponsesServer({ apiKey: KEY, script });
     const out = cli.outDir("sigterm");
     const pending = cli.run(["-p", "openai", "a plate with a hole", "-o", out], {
       env: agentEnv(cli.tmp, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseUrl }),

@@ -75,7 +75,8 @@ describe("README", () => {
     const workflow = readFileSync(path.join(repoRoot, "examples", "ci", "github-actions.yml"), "utf8");
     for (const text of [readme, workflow]) {
       expect(text).not.toMatch(/npm (install|i) (--global|-g) cadagent/);
-      expect(text).toContain("npm ci && npm run build && npm install --global .");
+      // From this checkout, as a packed tarball (the same steps the packed-install test runs).
+      expect(text).toMatch(/npm ci[\s\S]*npm pack --ignore-scripts[\s\S]*npm install --global \.\/cadagent-\*\.tgz/);
     }
   });
 

@@ -78,13 +78,13 @@ describe("cadagent edit", () => {
     expect(r.code, r.stderr).toBe(0);
 
     // The first request carries the parent's brief, parameters, steps, figures and a picture, then the instruction.
-    const first = sentUserText("openai-chat", requests[0]?.body);
+    const first = sentUserText("openai-responses", requests[0]?.body);
     expect(first).toContain(BRIEF);
     expect(first).toContain("- thickness = 10 mm (plate thickness)");
     expect(first).toContain('5. create_box {"name":"plate","length":"width","width":"depth","height":"thickness"}');
     expect(first).toContain(`"volume": ${Math.round(plateVolume(10) * 1e6) / 1e6}`);
     expect(first).toContain("make it 15 mm thick");
-    expect(sentImages("openai-chat", requests[0]?.body)).toHaveLength(1);
+    expect(sentImages("openai-responses", requests[0]?.body)).toHaveLength(1);
     const system = JSON.stringify(requests[0]?.body);
     expect(system).toContain("prefer changing parameters");
 
@@ -137,7 +137,7 @@ describe("cadagent edit", () => {
       ],
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(sentUserText("openai-chat", requests[0]?.body)).toContain('1. import_shape {"name":"imported"');
+    expect(sentUserText("openai-responses", requests[0]?.body)).toContain('1. import_shape {"name":"imported"');
     const report = readReport(out);
     expect(near(report.parts[0]?.volume ?? 0, 8000 - Math.PI * 2.5 * 2.5 * 20, 1e-6)).toBe(true);
     const diff = report.diff as { volume: { before: number } };

@@ -114,11 +114,20 @@ describe("the packed tarball", () => {
 });
 
 describe("the installed cadagent, from a folder outside the repository", () => {
-  it("doctor finds FreeCAD and says a design can run", async () => {
-    const r = await run("cadagent", ["doctor", "--json"], { cwd: outside, env });
-    const report = JSON.parse(r.stdout) as { ok: boolean; freecad: { ok: boolean; version: string } };
-    expect(report.ok).toBe(true);
+  it("doctor finds FreeCAD; with no key anywhere, the only problem it names is that no provider can run", async () => {
+    // No key is given on purpose: a key would make doctor ask the provider for its models (no network in tests).
+    const r = await run("cadagent", ["doctor", "--json"], { cwd: outside, env }).catch(
+      (e: { code?: number; stdout?: string }) => ({ stdout: e.stdout ?? "", code: e.code }),
+    );
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      freecad: { ok: boolean; version: string };
+      problems: string[];
+    };
     expect(report.freecad.ok).toBe(true);
+    expect(report.freecad.version).toMatch(/^\d+\.\d+/);
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatch(/^no provider can run/);
   });
 
   it("builds its bundled example with the hand-computed volume", async () => {

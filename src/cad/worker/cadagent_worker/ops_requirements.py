@@ -6,22 +6,11 @@ import math
 
 from .registry import op, OpError
 from .health import bbox_of, r
+from .materials import DENSITY
 
 DEFAULT_TOL_MM = 0.1
 DEFAULT_TOL_PCT = 1.0
 AXES = {"x": 0, "y": 1, "z": 2}
-# g/cm³, typical handbook values (TOOLS.md "measure" materials).
-DENSITY = {
-    "steel": 7.85,
-    "stainless": 8.0,
-    "aluminium": 2.70,
-    "brass": 8.5,
-    "titanium": 4.43,
-    "pla": 1.24,
-    "petg": 1.27,
-    "abs": 1.04,
-    "nylon": 1.14,
-}
 KINDS = ("size", "holes", "volume", "mass", "fits_in", "parts")
 
 
