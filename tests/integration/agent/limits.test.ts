@@ -192,7 +192,12 @@ describe("interruptions", () => {
     process.kill(pid, "SIGINT");
     // Apart, so the kernel does not merge them into one pending signal.
     await new Promise((r) => setTimeout(r, 100));
-    process.kill(pid, "SIGINT");
+    try {
+      process.kill(pid, "SIGINT");
+    } catch (e) {
+      // On a quiet machine the first Ctrl-C may already have saved everything and exited.
+      if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+    }
     const { r } = await pending;
     expect(r.code).toBe(130);
   });
