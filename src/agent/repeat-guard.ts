@@ -1,3 +1,5 @@
+import { canonical } from "../util/canonical-json.js";
+
 /**
  * Detects a model stuck in a loop: the same tool with the same arguments, several calls in a
  * row (across turns too). Arguments are compared canonically (key order ignored), so
@@ -17,16 +19,4 @@ export class RepeatGuard {
     this.last = key;
     return this.count >= this.limit;
   }
-}
-
-/** JSON with object keys sorted at every level. */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
-  }
-  return JSON.stringify(v) ?? "null";
 }

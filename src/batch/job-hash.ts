@@ -1,21 +1,10 @@
+import { canonical } from "../util/canonical-json.js";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { BatchJob } from "./jobs.js";
 
 /** The report.json field that holds `jobHash(job)` for the job that wrote it. */
 export const JOB_HASH_FIELD = "jobHash";
-
-/** JSON with object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` hash the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * What a job is: its definition (brief or record path, `set`, provider, model, out) and, for a

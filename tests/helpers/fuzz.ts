@@ -5,6 +5,7 @@ import { CadClient } from "../../src/cad/client.js";
 import { CadError } from "../../src/cad/protocol.js";
 import type { ToolContext } from "../../src/tools/context.js";
 import { createRegistry } from "../../src/tools/catalog.js";
+import { seededRandom } from "../../src/eval/sample.js";
 import { freecadCmd } from "./cad.js";
 
 /**
@@ -49,18 +50,6 @@ interface Schema {
   maxItems?: number;
   minimum?: number;
   maximum?: number;
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NUMBERS = [0, 1, 2, 3, 5, 10, 20, 0.5, -1, -10, 1e-9, 1e6, 1e7, 1e300, -1e300, 360, 1000, 1001, 1.5, 2 ** 31];
@@ -112,7 +101,7 @@ export class Fuzzer {
   private readonly r: () => number;
   private names: string[] = ["b", "w"];
   constructor(seed: number) {
-    this.r = rng(seed);
+    this.r = seededRandom(seed);
   }
   int(n: number): number {
     return Math.floor(this.r() * n);

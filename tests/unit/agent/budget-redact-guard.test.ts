@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CostMeter } from "../../../src/agent/budget.js";
 import { Redactor } from "../../../src/util/redact.js";
-import { canonical, RepeatGuard } from "../../../src/agent/repeat-guard.js";
+import { RepeatGuard } from "../../../src/agent/repeat-guard.js";
+import { canonical } from "../../../src/util/canonical-json.js";
 import { toolFigures } from "../../../src/agent/events.js";
 
 const price = { id: "m", input: 3, output: 15, cacheRead: 0.3, vision: true };
