@@ -1,6 +1,6 @@
 """thread: a modelled ISO metric thread (60° profile) on an external cylinder or in a bore.
 
-Construction (fast and exact on OCCT 7.6): four helices of the thread's pitch, one per corner of
+Construction (fast and exact on OCCT 7.6 and 7.8): four helices of the thread's pitch, one per corner of
 the truncated ISO profile, joined by ruled surfaces (flanks, crest, inner face) and closed by two
 planar end caps give the helical tooth (external) or groove (internal) as one solid. Each helix is
 built turn by turn (one edge per turn): a single many-turn helix is a high-degree B-spline that
@@ -112,8 +112,11 @@ def thread_body(pitch, r_lo, r_hi, length):
     turns = int(math.ceil(length / pitch)) + 2
     hel = [_helix(pitch, turns, r, z - pitch) for r, z in corners]
     faces = []
+    # Ruled turn by turn, edge pair by edge pair: ruling the two whole multi-edge wires of different
+    # radii twists the flanks on OCCT 7.8 (FreeCAD 1.0: 4x the flank area, an open shell).
     for i in range(4):
-        faces += Part.makeRuledSurface(hel[i], hel[(i + 1) % 4]).Faces
+        for a, b in zip(hel[i].Edges, hel[(i + 1) % 4].Edges):
+            faces.append(Part.makeRuledSurface(a, b))
     for zt in (-pitch, -pitch + turns * pitch):
         pts = [FreeCAD.Vector(r, 0, zt + z) for r, z in corners]
         faces.append(Part.Face(Part.makePolygon(pts + [pts[0]])))
