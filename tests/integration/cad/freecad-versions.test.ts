@@ -104,3 +104,81 @@ describe("an explicit edge name replayed after a fillet", () => {
     expect(bySelector.result?.refs).toBeUndefined();
   });
 });
+
+/**
+ * A record whose hole names its face explicitly: the signature was taken where that face was
+ * Face6 (the top of a 30 × 20 × 10 box). Replayed where the name points at another face (here
+ * the record says Face5, the bottom, as a renumbered FreeCAD would), the signature re-matches the
+ * top, so the counterbores still open upward.
+ */
+function holeRecord(name: string): DesignRecord {
+  return {
+    format: "cadagent.design/1",
+    brief: "counterbored holes into an explicitly named face",
+    createdWith: { cadagent: "test", provider: null, model: null, freecad: "other" },
+    parameters: {},
+    steps: [
+      { tool: "create_box", input: { name: "blk", length: 30, width: 20, height: 10 } },
+      {
+        tool: "hole",
+        input: {
+          name: "h1",
+          object: "blk",
+          face: name,
+          positions: [[10, 10, 10]],
+          diameter: 4,
+          depth: "through",
+          counterbore: { diameter: 8, depth: 3 },
+        },
+        refs: { [name]: { type: "PLANE", center: [15, 10, 10], area: 600 } },
+      },
+    ],
+    final: { parts: ["h1"], summary: "block" },
+  };
+}
+
+describe("an explicit face name replayed into hole", () => {
+  it("re-matches the named face by its signature, so a renumbered face still gets the counterbore on top", async () => {
+    await h.cad.reset();
+    const r = await replayDesign({ record: holeRecord("Face5"), registry: h.registry, ctx: h.ctx });
+    expect(r.failure).toBeNull();
+    // Through Ø4 (10 mm) plus the Ø8 counterbore ring 3 mm deep, from the top.
+    expect(near(r.parts[0]?.volume ?? 0, 6000 - PI * 4 * 10 - PI * (16 - 4) * 3)).toBe(true);
+    const top = await h.cad.call<{ faces: { center: number[]; type: string }[] }>("list_topology", {
+      object: "h1",
+      kind: "faces",
+    });
+    const bores = top.faces.filter((f) => f.type === "CYLINDER").map((f) => f.center[2] ?? 0);
+    expect(Math.max(...bores)).toBeCloseTo(8.5, 6); // the counterbore wall: z from 7 to 10
+  });
+
+  it("hole, thread and engrave_text report the signature of an explicitly named face", async () => {
+    await h.cad.reset();
+    await h.tool("create_box", { name: "blk", length: 30, width: 20, height: 10 });
+    const holed = await h.tryTool("hole", {
+      name: "h2",
+      object: "blk",
+      face: "Face6",
+      positions: [[15, 10, 10]],
+      diameter: 3,
+      depth: "through",
+    });
+    expect(holed.result?.refs).toEqual({ Face6: { type: "PLANE", center: [15, 10, 10], area: 600 } });
+    await h.tool("create_cylinder", { name: "rod", radius: 4, height: 12 });
+    const threaded = await h.tryTool("thread", { name: "t", object: "rod", face: "Face1", size: "M8" });
+    expect(threaded.result?.refs).toEqual({
+      Face1: { type: "CYLINDER", center: [0, 0, 6], area: expect.closeTo(96 * PI, 5) as number, radius: 4 },
+    });
+    const lettered = await h.tryTool("engrave_text", {
+      name: "lt",
+      object: "h2",
+      face: "Face1",
+      text: "A",
+      size: 5,
+      depth: 0.5,
+      position: [0, 10, 5],
+      mode: "engrave",
+    });
+    expect(lettered.result?.refs).toEqual({ Face1: { type: "PLANE", center: [0, 10, 5], area: 200 } });
+  });
+});

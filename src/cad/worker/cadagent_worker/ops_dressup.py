@@ -10,8 +10,7 @@ import math
 
 from .registry import op, OpError
 from .oputil import hidden_input_warnings, positive, require_solid, same_volume
-from .refs import rematch, signatures
-from .selectors import select
+from .refs import pick
 
 CONVEX, CONCAVE, UNKNOWN = 1, -1, 0
 
@@ -101,11 +100,9 @@ def _edge_feature(ctx, args, type_id, prefix, size_key, word, second=None):
     if args.get(size_key) is None:
         raise OpError(f"{size_key} is required", hint=f"the {word} in mm", code="bad_argument")
     size = positive(ctx, args[size_key], size_key)
-    chosen, moved = rematch(base.Shape, "edges", args.get("edges"))
-    edges = select(base.Shape, "edges", chosen, owner=base.Name)
+    edges, moved, refs = pick(base.Shape, "edges", args.get("edges"), base.Name)
     convex = [edge_convexity(base.Shape, e) for _, e in edges]
     warnings = hidden_input_warnings([base]) + moved
-    refs = signatures(base.Shape, "edges", chosen)
     before = base.Shape.Volume
     obj = ctx.add(type_id, args.get("name"), prefix)
     obj.Base = base
@@ -163,9 +160,7 @@ def shell(ctx, args):
     if args.get("thickness") is None:
         raise OpError("thickness is required", hint="wall thickness in mm", code="bad_argument")
     t = positive(ctx, args["thickness"], "thickness")
-    chosen, moved = rematch(base.Shape, "faces", args.get("open_faces"))
-    faces = select(base.Shape, "faces", chosen, owner=base.Name)
-    refs = signatures(base.Shape, "faces", chosen)
+    faces, moved, refs = pick(base.Shape, "faces", args.get("open_faces"), base.Name)
     if len(faces) == len(base.Shape.Faces):
         raise OpError(
             "open_faces selects every face; nothing would be left",

@@ -15,7 +15,8 @@ import FreeCAD
 
 from .registry import op, OpError
 from .oputil import add_helper, hidden_input_warnings, positive, require_solid, same_volume, vec
-from .selectors import face_normal, select
+from .refs import pick, with_refs
+from .selectors import face_normal
 from .sketch_build import Q
 
 ON_FACE_TOL = 1e-5
@@ -48,8 +49,7 @@ def _listing(faces, limit=8):
     return "; ".join(parts) + more
 
 
-def _planar_faces(base, selector):
-    faces = select(base.Shape, "faces", selector, owner=base.Name)
+def _planar_faces(base, faces, selector):
     normals = [face_normal(f) for _, f in faces]
     if any(n is None for n in normals):
         bad = [n for (n, _), nv in zip(faces, normals) if nv is None]
@@ -74,11 +74,16 @@ def _planar_faces(base, selector):
 def hole(ctx, args):
     if args.get("origin") is not None or args.get("direction") is not None:
         return _directed_hole(ctx, args)
-    if args.get("thread") is not None:
-        return _tapped_hole(ctx, args)
     base = ctx.get(args.get("object"), "object")
     require_solid(base, "object")
-    faces, outward, plane_pt = _planar_faces(base, args.get("face"))
+    faces, moved, refs = pick(base.Shape, "faces", args.get("face"), base.Name)
+    found = _planar_faces(base, faces, args.get("face"))
+    h = _tapped_hole(ctx, args, found) if args.get("thread") is not None else _plain_hole(ctx, args, base, found)
+    return with_refs(h, moved, refs)
+
+
+def _plain_hole(ctx, args, base, found):
+    faces, outward, plane_pt = found
     inward = -outward
     raw_positions = args.get("positions")
     if not isinstance(raw_positions, list) or not raw_positions:
@@ -279,7 +284,7 @@ def _directed_hole(ctx, args):
     return h
 
 
-def _tapped_hole(ctx, args):
+def _tapped_hole(ctx, args, found):
     """hole with thread: "M6": drilled at the tap drill (d − P; or `diameter` when given, which must
     suit the size) by the plain hole above, then the ISO internal thread (ops_thread) cut into each
     bore. The result is a Part::Feature (the parametric drill stays as its hidden input);
@@ -294,10 +299,10 @@ def _tapped_hole(ctx, args):
     if args.get("diameter") is not None:
         drill = positive(ctx, args["diameter"], "diameter")
     r_lo, r_hi = internal_radii(nominal, pitch, None, drill / 2)
-    plain = hole(ctx, {**args, "thread": None, "diameter": drill, "name": None})
-    drilled = ctx.get(plain["name"], "object")
     base = ctx.get(args.get("object"), "object")
-    faces, outward, plane_pt = _planar_faces(base, args.get("face"))
+    plain = _plain_hole(ctx, {**args, "thread": None, "diameter": drill, "name": None}, base, found)
+    drilled = ctx.get(plain["name"], "object")
+    _faces, outward, plane_pt = found
     inward = -outward
     clear = max(0.01, 0.05 * drill)
     depth_raw = args.get("depth", "through")

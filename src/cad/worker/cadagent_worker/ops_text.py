@@ -8,7 +8,8 @@ import FreeCAD
 
 from .registry import op, OpError
 from .oputil import hidden_input_warnings, positive, require_solid, vec
-from .selectors import face_normal, select
+from .selectors import face_normal
+from .refs import pick, with_refs
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
 FONTS = {"sans": "DejaVuSans.ttf", "serif": "DejaVuSerif.ttf", "mono": "DejaVuSansMono.ttf"}
@@ -58,7 +59,7 @@ def face_frame(normal):
 def engrave_text(ctx, args):
     base = ctx.get(args.get("object"), "object")
     require_solid(base, "object")
-    faces = select(base.Shape, "faces", args.get("face"), owner=base.Name)
+    faces, moved, refs = pick(base.Shape, "faces", args.get("face"), base.Name)
     normal = face_normal(faces[0][1]) if len(faces) == 1 else None
     if normal is None:
         raise OpError(
@@ -110,4 +111,4 @@ def engrave_text(ctx, args):
         text_size=[round(b.XLength, 6), round(b.YLength, 6)],
         volume_change=round(obj.Shape.Volume - before, 6),
     )
-    return h
+    return with_refs(h, moved, refs)

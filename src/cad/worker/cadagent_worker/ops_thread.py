@@ -23,7 +23,8 @@ import FreeCAD
 
 from .registry import op, OpError
 from .oputil import hidden_input_warnings, require_solid
-from .selectors import geom_type, select
+from .selectors import geom_type
+from .refs import pick, with_refs
 
 # ISO 261 coarse pitches (mm).
 COARSE = {
@@ -201,7 +202,7 @@ def thread(ctx, args):
 
     base = ctx.get(args.get("object"), "object")
     require_solid(base, "object")
-    faces = select(base.Shape, "faces", args.get("face"), owner=base.Name)
+    faces, moved, refs = pick(base.Shape, "faces", args.get("face"), base.Name)
     if len(faces) != 1:
         raise OpError(
             f"face must select one cylindrical face, it matched {len(faces)}",
@@ -267,4 +268,4 @@ def thread(ctx, args):
         "modelled_volume": round(modelled_volume(pitch, r_lo, r_hi, length), 6),
     }
     h["volume_change"] = round(obj.Shape.Volume - before, 6)
-    return h
+    return with_refs(h, moved, refs)

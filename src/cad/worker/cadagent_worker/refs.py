@@ -1,8 +1,8 @@
 """Geometric signatures of explicitly named sub-elements ("Edge3,Edge7", "Face6").
 
 FreeCAD numbers faces and edges differently across versions after fillet, chamfer, shell,
-refined booleans and hole (0.20 vs 1.0: 7 of the 18 edges of a filleted box). An op that takes
-an explicit name reports each name's signature (type, centre, length or area, radius); the
+refined booleans and hole (0.20 vs 1.0: 7 of the 18 edges of a filleted box). Every op that
+takes an explicit name (fillet, chamfer, shell, hole, thread, engrave_text) reports each name's signature (type, centre, length or area, radius); the
 design record stores it beside the step, and replay hands it back (`expect_refs`) before the
 step, so a name whose current geometry differs is re-matched to the sub-element that still has
 the recorded geometry. Selectors by direction or type (">Z", "%CIRCLE") need none of this.
@@ -10,7 +10,7 @@ the recorded geometry. Selectors by direction or type (">Z", "%CIRCLE") need non
 
 import re
 
-from .selectors import center, geom_type, subshapes
+from .selectors import center, geom_type, select, subshapes
 
 _NAME = re.compile(r"\b((?:face|edge)\d+)\b", re.IGNORECASE)
 _pending = {}
@@ -98,3 +98,18 @@ def rematch(shape, kind, selector):
         return m.group(1)
 
     return _NAME.sub(swap, selector), warnings
+
+
+def pick(shape, kind, selector, owner):
+    """select() with recorded names re-matched first: ([(name, sub)], warnings, refs), where refs
+    are the signatures of the explicit names used, for the op's result (`refs`)."""
+    chosen, moved = rematch(shape, kind, selector)
+    return select(shape, kind, chosen, owner=owner), moved, signatures(shape, kind, chosen)
+
+
+def with_refs(h, moved, refs):
+    """An op's result with the re-match warnings and the explicit names' signatures added."""
+    h.setdefault("warnings", []).extend(moved)
+    if refs:
+        h["refs"] = refs
+    return h
