@@ -4,8 +4,15 @@ import type { CadClient } from "../cad/client.js";
 import { CadError } from "../cad/protocol.js";
 import type { ReadableInputs, ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import { writeDesignRecord, type DesignRecord } from "../record/design-record.js";
-import { deliver, TRANSCRIPT_FILE_NAME, withDelivery, writeDelivery, type DeliveryEvent } from "./deliver.js";
+import { materialOf, writeDesignRecord, type DesignRecord, type Material } from "../record/design-record.js";
+import {
+  deliver,
+  TRANSCRIPT_FILE_NAME,
+  withDelivery,
+  withMasses,
+  writeDelivery,
+  type DeliveryEvent,
+} from "./deliver.js";
 import type { RequirementResult } from "../tools/requirements.js";
 import { runOutcome, type ExportFormat } from "./outputs.js";
 import { describeFailure, replayDesign, type ReplayEvent, type ReplayResult } from "../record/replay.js";
@@ -47,6 +54,8 @@ export interface BuildDesignOptions {
   strict?: boolean;
   /** Files import_shape steps may read (`--input`). */
   inputs?: ReadableInputs;
+  /** What the parts are made of (`--material`); default the record's `final.material`/`density`. */
+  material?: Material;
 }
 
 /**
@@ -81,6 +90,8 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   let replay: ReplayResult | undefined;
   let files: Record<string, string> = {};
   let requirements: RequirementResult[] = [];
+  let masses: Record<string, number> = {};
+  const material = o.material ?? materialOf(o.record.final);
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
   try {
     replay = await replayDesign({
@@ -103,8 +114,10 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
         renderPreview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
         emit,
         ...(o.strict ? { strict: true } : {}),
+        material,
       });
       files = delivery.files;
+      masses = delivery.masses;
       requirements = delivery.requirements;
       outcome = withDelivery(outcome, delivery);
     }
@@ -130,7 +143,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
       llmMs: 0,
       cadMs: Math.round(o.cad.cadMs - cadMsAtStart),
     },
-    parts: (replay?.parts ?? []).map(partSummary),
+    parts: withMasses((replay?.parts ?? []).map(partSummary), masses, material),
     parameters: replay && !replay.failure ? replay.parameters : declaredParameters(o.record),
     files,
     summary: o.record.final?.summary ?? null,

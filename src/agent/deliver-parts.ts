@@ -1,10 +1,11 @@
 import type { CadClient } from "../cad/client.js";
 import { partsHealth as cadPartsHealth } from "../cad/ops.js";
 import type { GeometryHealth } from "../cad/protocol.js";
+import type { Material } from "../record/design-record.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { RequirementResult } from "../tools/requirements.js";
-import { deliver, withDelivery, type Outcome } from "./deliver.js";
+import { deliver, withDelivery, withMasses, type Outcome } from "./deliver.js";
 import type { AgentEvent } from "./events.js";
 import { runOutcome, type ExportFormat } from "./outputs.js";
 import type { PreviewHook } from "./preview.js";
@@ -30,6 +31,8 @@ export interface DeliverPartsOptions {
   emit: (e: AgentEvent) => void;
   /** A failed declared requirement fails the run (`--strict`). */
   strict: boolean;
+  /** What the parts are made of (the record's `final`): their masses go into report.json. */
+  material?: Material | undefined;
 }
 
 /**
@@ -67,10 +70,11 @@ export async function deliverParts(names: readonly string[], d: DeliverPartsOpti
       else if (e.error) d.emit({ type: "warning", message: `preview failed: ${e.error}` });
     },
     ...(d.strict ? { strict: true } : {}),
+    material: d.material,
   });
   return {
     outcome: withDelivery(outcome, delivery),
-    parts,
+    parts: withMasses(parts, delivery.masses, d.material),
     parameters: health.parameters,
     files: delivery.files,
     requirements: delivery.requirements,

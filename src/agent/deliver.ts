@@ -1,12 +1,13 @@
 import path from "node:path";
 import { CadError } from "../cad/protocol.js";
+import type { Material } from "../record/design-record.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { describeRequirement, measureRequirements, type RequirementResult } from "../tools/requirements.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { exportParts, writeReport, type ExportFormat } from "./outputs.js";
 import type { PreviewHook } from "./preview.js";
-import type { RunReport, RunStatus } from "./report.js";
+import type { PartSummary, RunReport, RunStatus } from "./report.js";
 
 /**
  * The one end-of-run step shared by design runs, builds, edits and MCP: exports, then the
@@ -40,6 +41,8 @@ export interface DeliverOptions {
   emit: (e: DeliveryEvent) => void;
   /** A failed requirement fails the delivery (`--strict`). */
   strict?: boolean;
+  /** What the parts are made of: each part's mass goes into report.json. */
+  material?: Material | undefined;
 }
 
 export interface Delivery {
@@ -49,6 +52,8 @@ export interface Delivery {
   failure: string | null;
   /** The declared requirements measured on the parts (report.json `requirements`). */
   requirements: RequirementResult[];
+  /** Part name → mass in grams, when a material was given. */
+  masses: Record<string, number>;
 }
 
 /**
@@ -79,7 +84,31 @@ export async function deliver(o: DeliverOptions): Promise<Delivery> {
   const failed = requirements.filter((r) => !r.pass);
   if (o.strict && failed.length && !failure)
     failure = `requirements failed (--strict): ${failed.map((r) => `${r.id} (${describeRequirement(r)}, measured ${JSON.stringify(r.measured)})`).join("; ")}`;
-  return { files: { ...files, ...previewFiles }, failure, requirements };
+  return { files: { ...files, ...previewFiles }, failure, requirements, masses: await weigh(o) };
+}
+
+/** Each part's mass from the worker's density table (the one table, materials.py); a failure is a warning. */
+async function weigh(o: DeliverOptions): Promise<Record<string, number>> {
+  const masses: Record<string, number> = {};
+  if (!o.material) return masses;
+  try {
+    for (const name of o.parts) {
+      const m = await o.ctx.cad.call<{ mass_g?: number }>("measure", { object: name, ...o.material });
+      if (typeof m.mass_g === "number") masses[name] = m.mass_g;
+    }
+  } catch (e) {
+    if ((e instanceof CadError && e.fatal) || o.ctx.signal?.aborted) throw e;
+    o.emit({ type: "warning", message: `mass could not be measured: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  return masses;
+}
+
+/** report.json parts with their mass and what it was computed from, where known. */
+export function withMasses(parts: PartSummary[], masses: Record<string, number>, material?: Material): PartSummary[] {
+  return parts.map((p) => {
+    const mass = masses[p.name];
+    return mass === undefined || !material ? p : { ...p, mass_g: mass, ...material };
+  });
 }
 
 /** A failed preview is only reported: the part itself is what was asked for. */

@@ -135,7 +135,7 @@ export function editHooks(source: EditSource, instruction: string): RunEdit {
   let before: PartsFigures | undefined;
   let beforeParameters: Record<string, { value: number; unit: string }> = {};
   return {
-    base: { parameters: base.parameters, steps: base.steps },
+    base: { parameters: base.parameters, steps: base.steps, final: base.final },
     parent: { record: source.file, sha256: source.sha256 },
     async prepare(registry, ctx) {
       const full: DesignRecord = {

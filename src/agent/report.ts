@@ -10,6 +10,11 @@ export interface PartSummary {
   bbox: GeometryHealth["bbox"];
   valid: boolean;
   solids: number;
+  /** Mass in grams, when the design names a material (record `final.material`/`density`, `build --material`). */
+  mass_g?: number;
+  material?: string;
+  /** g/cm³ */
+  density?: number;
 }
 
 export interface RunReport {

@@ -9,7 +9,7 @@ import { createRegistry } from "../tools/catalog.js";
 import type { RequirementResult } from "../tools/requirements.js";
 import type { ReadableInputs, ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { DesignRecord } from "../record/design-record.js";
+import { materialOf, type DesignRecord } from "../record/design-record.js";
 import type { PreviewHook } from "./preview.js";
 import { CostMeter } from "./budget.js";
 import type { AgentEvent, StopReason } from "./events.js";
@@ -80,7 +80,7 @@ export interface RunDesignOptions {
 /** How an edit run differs from a fresh one: a seeded record, a prepared first message, extra report fields. */
 export interface RunEdit {
   /** The parent's parameters and steps: the new record starts with them so it replays alone. */
-  base: Pick<DesignRecord, "parameters" | "steps">;
+  base: Pick<DesignRecord, "parameters" | "steps"> & { final?: DesignRecord["final"] };
   parent?: DesignRecord["parent"];
   /** Rebuilds the base in the worker and returns the first user message; throws EditBaseError when it cannot. */
   prepare(registry: ToolRegistry, ctx: ToolContext): Promise<ContentPart[]>;
@@ -232,6 +232,7 @@ export async function runDesign(o: RunDesignOptions): Promise<RunReport> {
         preview: o.renderPreview === undefined ? defaultPreviewHook : o.renderPreview,
         emit,
         strict: o.strict ?? false,
+        material: materialOf(record.snapshot().final),
       });
       ({ outcome, parts, parameters, files, requirements } = delivered);
     } else {

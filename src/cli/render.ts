@@ -154,13 +154,17 @@ export function humanRenderer(
   };
 }
 
+/** "  part bracket: volume 11434.510 mm³, valid, 1 solid(s), 89.76 g (steel)" */
+export function partLine(p: RunReport["parts"][number]): string {
+  const what = p.material ?? (p.density !== undefined ? `${p.density} g/cm³` : "");
+  const mass = p.mass_g !== undefined ? `, ${fmt(p.mass_g, 2)} g${what ? ` (${what})` : ""}` : "";
+  return `  part ${p.name}: volume ${fmt(p.volume, 3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)${mass}`;
+}
+
 /** The closing lines: parts, files, totals, and the status with its reason. */
 export function formatReport(r: RunReport, outDir: string, style: Style = PLAIN): string {
   const lines: string[] = [];
-  for (const p of r.parts)
-    lines.push(
-      `  part ${p.name}: volume ${fmt(p.volume, 3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`,
-    );
+  for (const p of r.parts) lines.push(partLine(p));
   for (const q of failedRequirements(r)) lines.push(`  requirement FAILED: ${requirementLine(q)}`);
   const cost = r.usage?.costUsd === null || r.usage === null ? "cost unknown" : `$${r.usage.costUsd.toFixed(4)}`;
   const tokens = r.usage

@@ -1,10 +1,12 @@
 import type { ToolOutcome } from "../tools/registry.js";
 import {
+  materialOf,
   newDesignRecord,
   type CreatedWith,
   type DesignParameter,
   type DesignRecord,
   type DesignStep,
+  type Material,
 } from "./design-record.js";
 
 type SubRefs = NonNullable<DesignStep["refs"]>;
@@ -18,6 +20,8 @@ type SubRefs = NonNullable<DesignStep["refs"]>;
  */
 export class DesignLog {
   private readonly record: DesignRecord;
+  /** The material the session measured mass with (or required a mass of), for `final`. */
+  private material: Material | undefined;
 
   constructor(brief = "", createdWith: CreatedWith = { cadagent: "", provider: "", model: "", freecad: "" }) {
     this.record = newDesignRecord(brief, createdWith);
@@ -27,9 +31,13 @@ export class DesignLog {
    * Start from an earlier record (an edit): its parameters and steps come first, so the new
    * record replays on its own; `parent` says where it came from.
    */
-  seed(base: Pick<DesignRecord, "parameters" | "steps">, parent?: DesignRecord["parent"]): void {
+  seed(
+    base: Pick<DesignRecord, "parameters" | "steps"> & { final?: DesignRecord["final"] },
+    parent?: DesignRecord["parent"],
+  ): void {
     this.record.parameters = structuredClone(base.parameters);
     this.record.steps = structuredClone(base.steps);
+    this.material = materialOf(base.final ?? null);
     if (parent) this.record.parent = { ...parent };
   }
 
@@ -48,10 +56,15 @@ export class DesignLog {
   note(outcome: ToolOutcome): boolean {
     if (!outcome.ok || !isObject(outcome.input)) return false;
     const input = outcome.input;
+    this.noteMaterial(outcome.name, input);
     if (outcome.name === "finish") {
       const final = finalOf(input);
       if (!final) return false;
-      this.record.final = final;
+      this.record.final = { ...final, ...this.material };
+      return true;
+    }
+    if (outcome.name === "measure" && this.record.final && this.material) {
+      this.record.final = { ...finalOf(this.record.final), ...this.material } as DesignRecord["final"];
       return true;
     }
     if (!outcome.mutates) return false;
@@ -81,6 +94,20 @@ export class DesignLog {
   }
 
   /**
+   * A `measure` with a material or density sets the parts' material (the latest wins); a mass
+   * requirement sets it only when no measure has.
+   */
+  private noteMaterial(tool: string, input: Record<string, unknown>): void {
+    if (tool === "measure") {
+      const m = materialIn(input);
+      if (m) this.material = m;
+    } else if (tool === "declare_requirements" && !this.material && Array.isArray(input.requirements)) {
+      for (const r of input.requirements as unknown[])
+        if (isObject(r) && r.kind === "mass") this.material ??= materialIn(r);
+    }
+  }
+
+  /**
    * The record's `parameters` hold numbers: the worker's evaluated value, because the input may
    * be an expression over earlier parameters. The step keeps the expression for replay.
    */
@@ -99,6 +126,12 @@ export class DesignLog {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function materialIn(o: Record<string, unknown>): Material | undefined {
+  if (typeof o.material === "string" && o.material) return { material: o.material };
+  if (typeof o.density === "number" && o.density > 0) return { density: o.density };
+  return undefined;
 }
 
 function finalOf(input: Record<string, unknown>): DesignRecord["final"] {

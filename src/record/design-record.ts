@@ -54,6 +54,13 @@ export const designRecordSchema = z.object({
       summary: z.string(),
       /** Separate bodies on purpose: without it a delivered part of several solids fails the build. */
       allow_multiple_solids: z.boolean().optional(),
+      /**
+       * What the parts are made of, for `mass_g` in report.json: a material name of `measure`
+       * (e.g. "pla") or a density in g/cm³, never both. Taken from the run's last `measure` with
+       * a material (or its mass requirement); `build --material` overrides it.
+       */
+      material: z.string().min(1).optional(),
+      density: z.number().positive().optional(),
     })
     .nullable(),
   /** An edit run's record: the record it started from (provenance only; the steps replay alone). */
@@ -64,6 +71,16 @@ export type DesignRecord = z.infer<typeof designRecordSchema>;
 export type DesignStep = z.infer<typeof stepSchema>;
 export type DesignParameter = z.infer<typeof parameterSchema>;
 export type CreatedWith = NonNullable<DesignRecord["createdWith"]>;
+
+/** A material name or a density (g/cm³): what mass is computed from (`measure`, report.json). */
+export type Material = { material: string } | { density: number };
+
+/** The record's material, if its `final` names one. */
+export function materialOf(final: DesignRecord["final"]): Material | undefined {
+  if (final?.material !== undefined) return { material: final.material };
+  if (final?.density !== undefined) return { density: final.density };
+  return undefined;
+}
 
 /** What a record parse needs of the tool registry to check every step's arguments before a build. */
 export interface StepValidator {

@@ -32,7 +32,10 @@ export class RecordWriter {
   }
 
   /** Start from an earlier record's parameters and steps (see DesignLog.seed). */
-  seed(base: Pick<DesignRecord, "parameters" | "steps">, parent?: DesignRecord["parent"]): void {
+  seed(
+    base: Pick<DesignRecord, "parameters" | "steps"> & { final?: DesignRecord["final"] },
+    parent?: DesignRecord["parent"],
+  ): void {
     this.log.seed(base, parent);
   }
 

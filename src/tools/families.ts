@@ -8,10 +8,10 @@ export const CORE_FAMILY = "core";
 
 /** Family name → one-line summary. A family listed here but with no tools is not offered. */
 export const familySummaries: Readonly<Record<string, string>> = {
-  sweep: "helices and sweeps along a path: springs, coils, pipe elbows, handles",
+  sweep: "helix and sweep along a path: springs, coils, pipe elbows, handles",
   threads: "modelled ISO metric threads on rods and in bores",
   gears: "involute spur gears",
   text: "engraved or embossed text on a face",
   shapes: "cone, torus, loft, offset, scale, import of a STEP/STL the user gave, distance between objects",
-  output: "drawing sheets (SVG/PDF/DXF) and export to more formats (IGES, BREP, OBJ, DXF/SVG outlines)",
+  output: "drawing sheets (SVG/PDF/DXF), export to IGES, BREP, OBJ, DXF/SVG outlines",
 };

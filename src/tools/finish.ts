@@ -13,7 +13,7 @@ import { objectName } from "./schemas.js";
 export const finishTool = defineTool({
   name: "finish",
   description:
-    "Deliver the final part(s) and end the session, after measure/check_design confirm the brief. summary: what was built, key dimensions, assumptions. A part of several separate solids is refused unless allow_multiple_solids is true (separate bodies on purpose). STEP/STL/FCStd are exported for you.",
+    "Deliver the final part(s) and end the session, after measure/check_design confirm the brief. summary: what was built, key dimensions, assumptions. A part of separate solids is refused unless allow_multiple_solids is true (bodies apart on purpose). STEP/STL/FCStd are exported for you.",
   input: z.strictObject({
     parts: z.array(objectName).min(1),
     summary: z.string().min(1),

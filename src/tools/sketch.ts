@@ -37,7 +37,11 @@ const circle = z.strictObject({
   radius: positiveNum,
 });
 
-const polygon = z.strictObject({ type: z.literal("polygon"), points: upTo(vec2, 3, MAX_POINTS) });
+const polygon = z.strictObject({
+  type: z.literal("polygon"),
+  points: upTo(vec2, 3, MAX_POINTS),
+  corner_radius: num.optional(),
+});
 
 const regularPolygon = z.strictObject({
   type: z.literal("regular_polygon"),
@@ -62,6 +66,7 @@ const path = z.strictObject({
   type: z.literal("path"),
   start: vec2,
   segments: upTo(segment, 1, MAX_POINTS),
+  corner_radius: num.optional(),
 });
 
 // Ellipse and spline sizes are evaluated once (FreeCAD cannot bind them to parameters).

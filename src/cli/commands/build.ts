@@ -19,7 +19,8 @@ import { findFreecad, freecadInstallHint } from "../../cad/find-freecad.js";
 import { createRegistry } from "../../tools/catalog.js";
 import { checkSteps } from "../../record/replay.js";
 import { UserError, ExitCode } from "../../util/user-error.js";
-import { failedRequirements, requirementLine } from "../render.js";
+import { failedRequirements, partLine, requirementLine } from "../render.js";
+import { parseMaterial } from "../material-flag.js";
 import { loadConfig, mergeFlags } from "../../config/load.js";
 import { loadProviders } from "../../llm/providers.js";
 import { onInterrupt } from "../interrupt.js";
@@ -35,6 +36,7 @@ interface BuildFlags {
   allowPython?: boolean;
   input: string[];
   strict?: boolean;
+  material?: string;
 }
 
 /** Registers `cadagent build <design.cad.json>`: replay a design record without an LLM. */
@@ -67,6 +69,10 @@ export function register(program: Command): void {
       [] as string[],
     )
     .option("--strict", "exit 1 when a requirement the record declares fails")
+    .option(
+      "--material <name|g/cm3>",
+      "report each part's mass (report.json parts[].mass_g) for this material or density; default: the record's final.material",
+    )
     .addHelpText(
       "after",
       `
@@ -79,7 +85,8 @@ outDir, formats and freecadPath; flags win.
 Examples:
   $ cadagent build cadagent-out/bracket/design.cad.json
   $ cadagent build bracket.cad.json --set thickness=4 --set width=50 -o out/bracket-4mm
-  $ cadagent build bracket.cad.json --formats step --json > report.json   # progress stays on stderr`,
+  $ cadagent build bracket.cad.json --formats step --json > report.json   # progress stays on stderr
+  $ cadagent build clip.cad.json --material petg          # with each part's mass in grams`,
     )
     .action(async (design: string, flags: BuildFlags) => {
       process.exitCode = await runBuildCommand(design, flags);
@@ -93,6 +100,7 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
   const registry = createRegistry({ allowPython: flags.allowPython ?? false });
   const record = applyOverridesOrFail(loadRecord(design, registry), design, parseSets(flags.set));
   const formats = flags.formats !== undefined ? formatsOrFail(flags.formats) : config.formats;
+  const material = flags.material !== undefined ? parseMaterial(flags.material) : undefined;
   const outDir = checkOutDir(
     config.out ?? defaultOutDir(design, config.outDir),
     config.out !== undefined ? "-o" : "output folder",
@@ -133,6 +141,7 @@ async function runBuildCommand(design: string, flags: BuildFlags): Promise<numbe
       renderPreview: previewHook({ views: flags.views ?? false }),
       inputs: { files: flags.input.map((f) => path.resolve(f)), folders: [] },
       strict: flags.strict ?? false,
+      ...(material ? { material } : {}),
       ...(progress ? { onEvent: progress } : {}),
     });
     finishOutput(report, outDir, flags.json ?? false, style);
@@ -236,8 +245,7 @@ function healthNote(result: Record<string, unknown> | undefined): string {
 function finishOutput(report: RunReport, outDir: string, json: boolean, style: Style): void {
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   const w = (s: string): void => void process.stderr.write(`${s}\n`);
-  for (const p of report.parts)
-    w(`  part ${p.name}: volume ${p.volume.toFixed(3)} mm³, ${p.valid ? "valid" : "INVALID"}, ${p.solids} solid(s)`);
+  for (const p of report.parts) w(partLine(p));
   for (const q of failedRequirements(report)) w(style.warn(`  requirement FAILED: ${requirementLine(q)}`));
   if (report.status === "success") w(`${style.ok("✓")} done: ${Object.values(report.files).join(", ")} in ${outDir}`);
   else

@@ -49,7 +49,10 @@ function script(): ScriptTurn[] {
       ]),
       ["boolean", { name: "plate", op: "cut", base: "blank", tools: ["h0", "h1", "h2"] }],
     ]),
-    toolReply([["finish", { parts: ["plate"], summary: "plate with holes" }]]),
+    toolReply([
+      ["measure", { object: "plate", material: "steel" }],
+      ["finish", { parts: ["plate"], summary: "plate with holes" }],
+    ]),
     toolReply([["finish", { parts: ["plate"], summary: "plate with holes (checked)" }]]),
   ];
 }
@@ -99,5 +102,32 @@ describe("requirements declared by the model", () => {
     expect(r.stderr).toContain("requirements: 2/3 pass");
     expect(r.stderr).toContain("requirement FAILED: mounting");
     expect(readReport(out).status).toBe("success");
+  });
+
+  it("the material the model measured with gives each part's mass in report.json, and a rebuild keeps it", async () => {
+    const { r, out } = await design([]);
+    expect(r.code, r.stderr).toBe(0);
+    const volume = 100 * 60 * 5 - 3 * Math.PI * 9 * 5;
+    const part = readReport(out).parts[0];
+    expect(part?.material).toBe("steel");
+    expect(part?.mass_g).toBeCloseTo((volume * 7.85) / 1000, 4);
+    expect(r.stderr).toMatch(/part plate: .*, 232\.17 g \(steel\)/);
+    expect(readRecord(out).final).toMatchObject({ parts: ["plate"], material: "steel" });
+    // build: the record's material, or --material (a name or g/cm³) instead.
+    const env = agentEnv(cli.tmp, {});
+    const rebuilt = cli.outDir("req-build");
+    const b = await cli.run(["build", `${out}/design.cad.json`, "-o", rebuilt, "--formats", "step"], { env });
+    expect(b.code, b.stderr).toBe(0);
+    expect(readReport(rebuilt).parts[0]?.mass_g).toBeCloseTo((volume * 7.85) / 1000, 4);
+    const pla = cli.outDir("req-pla");
+    const p = await cli.run(["build", `${out}/design.cad.json`, "-o", pla, "--formats", "step", "--material", "1.24"], {
+      env,
+    });
+    expect(p.code, p.stderr).toBe(0);
+    expect(readReport(pla).parts[0]).toMatchObject({ density: 1.24 });
+    expect(readReport(pla).parts[0]?.mass_g).toBeCloseTo((volume * 1.24) / 1000, 4);
+    const bad = await cli.run(["build", `${out}/design.cad.json`, "-o", pla, "--material", "wood"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("not a known material");
   });
 });

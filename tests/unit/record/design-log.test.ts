@@ -71,4 +71,30 @@ describe("DesignLog", () => {
     r.steps.length = 0;
     expect(log.toRecord("", createdWith).steps[0]?.input.length).toBe(1);
   });
+
+  it("gives final the material of the last measure with one (else a mass requirement's), for the report's mass", () => {
+    const log = new DesignLog();
+    log.note(
+      outcome("declare_requirements", { requirements: [{ id: "m", kind: "mass", value: 50, material: "petg" }] }),
+    );
+    log.note(outcome("create_box", { name: "b", length: 10, width: 10, height: 10 }));
+    log.note(outcome("finish", { parts: ["b"], summary: "s" }, { mutates: false }));
+    expect(log.toRecord().final).toEqual({ parts: ["b"], summary: "s", material: "petg" });
+    log.note(outcome("measure", { object: "b", density: 7.9 }, { mutates: false }));
+    expect(log.toRecord().final).toEqual({ parts: ["b"], summary: "s", density: 7.9 });
+    log.note(outcome("measure", { object: "b", material: "unknown-stuff" }, { mutates: false, ok: false }));
+    log.note(outcome("measure", { object: "b" }, { mutates: false }));
+    log.note(outcome("finish", { parts: ["b"], summary: "t" }, { mutates: false }));
+    expect(log.toRecord().final).toEqual({ parts: ["b"], summary: "t", density: 7.9 });
+    const plain = new DesignLog();
+    plain.note(outcome("finish", { parts: ["b"], summary: "s" }, { mutates: false }));
+    expect(plain.toRecord().final).toEqual({ parts: ["b"], summary: "s" });
+  });
+
+  it("an edit keeps the material of the record it started from", () => {
+    const log = new DesignLog();
+    log.seed({ parameters: {}, steps: [], final: { parts: ["b"], summary: "s", material: "brass" } });
+    log.note(outcome("finish", { parts: ["c"], summary: "t" }, { mutates: false }));
+    expect(log.toRecord().final).toEqual({ parts: ["c"], summary: "t", material: "brass" });
+  });
 });

@@ -13,6 +13,7 @@ import Part
 import Sketcher
 
 from .registry import OpError
+from .sketch_corners import corners
 
 V = FreeCAD.Vector
 Con = Sketcher.Constraint
@@ -203,7 +204,7 @@ class Builder:
         pts = [self.pt(q, f"{what}.points[{i}]") for i, q in enumerate(raw)]
         if _same(pts[0], pts[-1]):
             pts = pts[:-1]  # the outline closes itself; a repeated first point is harmless
-        self._chain(pts, [None] * len(pts), what)
+        self._chain(pts, [None] * len(pts), what, self._corner_radius(p, what))
 
     def regular_polygon(self, p, what):
         cx, cy = self.q(p.get("cx", 0), f"{what}.cx"), self.q(p.get("cy", 0), f"{what}.cy")
@@ -289,26 +290,39 @@ class Builder:
             pts = pts[:-1]  # already closed
         else:
             throughs.append(None)  # closing line back to start
-        self._chain(pts, throughs, what)
+        self._chain(pts, throughs, what, self._corner_radius(p, what))
 
-    def _chain(self, pts, throughs, what):
+    def _corner_radius(self, p, what):
+        if p.get("corner_radius") is None:
+            return None
+        r = self.q(p["corner_radius"], f"{what}.corner_radius")
+        if r.value < 0:
+            raise OpError(f"{what}.corner_radius must be >= 0, got {r.value:g}", code="bad_argument")
+        return r if r.value > 0 else None
+
+    def _chain(self, pts, throughs, what, radius=None):
         """Closed chain through `pts` (Q pairs); segment k runs pts[k] -> pts[k+1], an arc when
-        throughs[k] is given. Every vertex and through point is fixed by DistanceX/Y."""
+        throughs[k] is given. Every vertex and through point is fixed by DistanceX/Y; with a
+        radius, corners between straight segments are rounded (sketch_corners)."""
         n = len(pts)
         if n < 2 or (n == 2 and all(t is None for t in throughs)):
             raise OpError(f"{what} needs at least 3 distinct points", code="bad_profile")
         P = [V(x.value, y.value, 0) for x, y in pts]
-        geos, ends, shapes = [], [], []
         for k in range(n):
-            a, b, t = P[k], P[(k + 1) % n], throughs[k]
-            if (b - a).Length < 1e-7:
+            if (P[(k + 1) % n] - P[k]).Length < 1e-7:
                 raise OpError(
                     f"{what}: points {k} and {(k + 1) % n} coincide",
                     hint="remove the repeated point",
                     code="bad_profile",
                 )
+        rounded = corners(P, throughs, radius.value, what) if radius else {}
+        geos, ends, shapes = [], [], []
+        for k in range(n):
+            a, b, t = P[k], P[(k + 1) % n], throughs[k]
             if t is None:
-                seg = Part.LineSegment(a, b)
+                seg = Part.LineSegment(
+                    rounded[k].t2 if k in rounded else a, rounded[(k + 1) % n].t1 if (k + 1) % n in rounded else b
+                )
                 geos.append(self.add(seg))
                 ends.append((START, END))
             else:
@@ -331,9 +345,26 @@ class Builder:
             shapes.append(seg.toShape())
         for k in range(n):
             nxt = (k + 1) % n
+            if nxt in rounded:
+                shapes.append(self._round(rounded[nxt], geos[k], ends[k][1], geos[nxt], pts[nxt], radius))
+                continue
             self.con(Con("Coincident", geos[k], ends[k][1], geos[nxt], ends[nxt][0]))
             self.fix(geos[nxt], ends[nxt][0], *pts[nxt])
         self.face(shapes, what)
+
+    def _round(self, c, line_in, end_in, line_out, vertex, radius):
+        """The fillet arc of corner `c` between two lines; returns its shape."""
+        arc = Part.Arc(c.t1, c.mid, c.t2) if c.left else Part.Arc(c.t2, c.mid, c.t1)
+        g = self.add(arc)
+        first, last = (START, END) if c.left else (END, START)
+        self.con(Con("Tangent", line_in, end_in, g, first))
+        self.con(Con("Tangent", g, last, line_out, START))
+        self.con(Con("Radius", g, radius.value), radius)
+        corner = self.add(Part.Point(V(vertex[0].value, vertex[1].value, 0)), True)
+        self.fix(corner, 1, *vertex)
+        self.con(Con("PointOnObject", corner, 1, line_in))
+        self.con(Con("PointOnObject", corner, 1, line_out))
+        return arc.toShape()
 
 
 def _same(a, b):
