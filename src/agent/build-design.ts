@@ -2,6 +2,7 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { CadClient } from "../cad/client.js";
 import { CadError } from "../cad/protocol.js";
+import { prewarmRenderThread } from "../cad/render/off-thread.js";
 import type { ReadableInputs, ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { materialOf, writeDesignRecord, type DesignRecord, type Material } from "../record/design-record.js";
@@ -93,6 +94,8 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   let masses: Record<string, number> = {};
   const material = o.material ?? materialOf(o.record.final);
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
+  // The preview's render thread starts (and warms up) on the idle core while FreeCAD replays.
+  if (o.renderPreview !== null) prewarmRenderThread();
   try {
     replay = await replayDesign({
       record: o.record,

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { CadError } from "../cad/protocol.js";
+import { prewarmRenderThread } from "../cad/render/off-thread.js";
 import type { Material } from "../record/design-record.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
@@ -62,18 +63,18 @@ export interface Delivery {
  * an abort, which the caller turns into exit 4 or 130.
  */
 export async function deliver(o: DeliverOptions): Promise<Delivery> {
-  const exportOf = (formats: readonly ExportFormat[]) =>
-    exportParts({ registry: o.registry, ctx: o.ctx, parts: o.parts, formats });
-  // Mesh formats first: they leave each part's tessellation in the worker's cache, which the
-  // preview reuses (tessellation.py). The preview's tessellate call is then queued before the
-  // other exports, so FreeCAD writes STEP/FCStd while Node rasterizes the picture.
-  const meshed: ExportFormat[] = o.formats.filter((f) => f === "stl" || f === "obj" || f === "3mf");
-  const first = await exportOf(meshed);
-  const [previewFiles, rest] = await Promise.all([preview(o), exportOf(o.formats.filter((f) => !meshed.includes(f)))]);
-  const errors = [...first.errors, ...rest.errors];
+  // The preview's tessellate call goes to FreeCAD first: it meshes each part once into the
+  // worker's cache, which STL/OBJ/3MF then reuse (tessellation.py). The picture is drawn on a
+  // render thread (off-thread.ts) while this thread keeps FreeCAD writing the model files.
+  if (o.renderPreview) prewarmRenderThread();
+  const [previewFiles, written] = await Promise.all([
+    preview(o),
+    exportParts({ registry: o.registry, ctx: o.ctx, parts: o.parts, formats: o.formats }),
+  ]);
+  const errors = written.errors;
   const files: Record<string, string> = {};
   for (const format of o.formats) {
-    const file = first.files[format] ?? rest.files[format];
+    const file = written.files[format];
     if (!file) continue;
     files[format] = file;
     o.emit({ type: "export", format, file });

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { CadClient, CallOptions } from "../cad/client.js";
 import type { ViewName } from "../cad/render/camera.js";
-import { renderPreview } from "../cad/render/render-parts.js";
+import { renderPreview } from "../cad/render/off-thread.js";
 import { renderSheet } from "../cad/render/sheet.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import type { ToolContext } from "../tools/context.js";

@@ -208,8 +208,3 @@ export async function renderView(
     timing: { tessellate: t1 - t0, draw: t2 - t1, encode: t3 - t2 },
   };
 }
-
-/** Render one view of the design (every visible part by default, iso, 800×600) to PNG bytes. */
-export async function renderPreview(cad: CadClient, req: RenderRequest = {}, call: CallOptions = {}): Promise<Buffer> {
-  return (await renderView(cad, req, call)).png;
-}

@@ -2,7 +2,7 @@
 <g class="view"> per view, <text class="dimension"> per dimension) and DXF (R12 LINE and TEXT
 entities on layers VISIBLE, HIDDEN, DIM, FRAME). Not an `ops_*` module: ops_drawing uses it."""
 
-from xml.sax.saxutils import escape
+from .oputil import xml_escape
 
 
 class Sheet:
@@ -35,7 +35,7 @@ def _text(t, h):
     x, y, size, text, cls, anchor = t
     return (
         f'<text class="{cls}" x="{x:.3f}" y="{h - y:.3f}" font-size="{size:g}" text-anchor="{anchor}" '
-        f'font-family="DejaVu Sans, sans-serif">{escape(text)}</text>'
+        f'font-family="DejaVu Sans, sans-serif">{xml_escape(text)}</text>'
     )
 
 

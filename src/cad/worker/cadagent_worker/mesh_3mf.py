@@ -5,8 +5,8 @@ The triangles come from the shared tessellation (tessellation.py): one mesh per 
 the STL export and the preview, at the part-relative chord tolerance documented there."""
 
 import zipfile
-from xml.sax.saxutils import escape
 
+from .oputil import xml_escape
 from .tessellation import part_mesh
 
 CONTENT_TYPES = (
@@ -42,7 +42,7 @@ def write_3mf(parts, path):
     for i, (name, obj) in enumerate(parts, start=1):
         pts, tris = triangles(obj)
         total += len(tris)
-        out.append(f'<object id="{i}" type="model" name="{escape(name, {chr(34): "&quot;"})}"><mesh><vertices>\n')
+        out.append(f'<object id="{i}" type="model" name="{xml_escape(name, quote=True)}"><mesh><vertices>\n')
         out.extend(f'<vertex x="{p.x:.6g}" y="{p.y:.6g}" z="{p.z:.6g}"/>\n' for p in pts)
         out.append("</vertices><triangles>\n")
         out.extend(f'<triangle v1="{a}" v2="{b}" v3="{c}"/>\n' for a, b, c in tris)
