@@ -24,7 +24,19 @@ import { parseMaterial } from "../material-flag.js";
 import { onInterrupt } from "../interrupt.js";
 import { checkOutDir } from "../out-dir-check.js";
 import { styleFor, type Style } from "../style.js";
-import type { BuildFlags } from "./build.js";
+
+/** `cadagent build`'s options (build.ts registers them). */
+export interface BuildFlags {
+  set: string[];
+  out?: string;
+  formats?: string;
+  json?: boolean;
+  views?: boolean;
+  allowPython?: boolean;
+  input: string[];
+  strict?: boolean;
+  material?: string;
+}
 
 /** FreeCAD as `build` started it before this module loaded (build.ts): its start runs meanwhile. */
 export interface EarlyWorker {

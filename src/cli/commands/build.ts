@@ -4,18 +4,7 @@ import { findFreecad } from "../../cad/find-freecad.js";
 import { loadConfig, mergeFlags } from "../../config/load.js";
 import { loadProviders } from "../../llm/providers.js";
 import { DEFAULT_FORMATS } from "../../util/export-formats.js";
-
-export interface BuildFlags {
-  set: string[];
-  out?: string;
-  formats?: string;
-  json?: boolean;
-  views?: boolean;
-  allowPython?: boolean;
-  input: string[];
-  strict?: boolean;
-  material?: string;
-}
+import type { BuildFlags } from "./build-run.js";
 
 /** Registers `cadagent build <design.cad.json>`: replay a design record without an LLM. */
 export function register(program: Command): void {
