@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { CadClient } from "../../cad/client.js";
-import { findFreecad } from "../../cad/find-freecad.js";
-import { loadConfig, mergeFlags } from "../../config/load.js";
-import { loadProviders } from "../../llm/providers.js";
+import { findFreecad, type FreecadCommand } from "../../cad/find-freecad.js";
 import { DEFAULT_FORMATS } from "../../util/export-formats.js";
 import type { BuildFlags } from "./build-run.js";
 
@@ -61,26 +59,46 @@ Examples:
 }
 
 /**
- * FreeCAD takes ~200 ms to come up, so it is started first, before the build's own modules load
- * and the record is read and checked (build-run.ts), which then run while it starts.
+ * FreeCAD takes ~200 ms to come up, so it is started first: the one the environment names
+ * (FREECAD_CMD, else PATH) before even the settings load, and the build's own modules load and
+ * the record is read and checked (build-run.ts) while it starts. Settings that name another
+ * FreeCAD (a user config's freecadPath) replace it with that one.
  */
 async function startBuild(design: string, flags: BuildFlags): Promise<number> {
-  // The same settings a design uses, refused the same way when invalid (exit 2).
-  const opts = { env: process.env, cwd: process.cwd(), providers: () => loadProviders() };
-  const config = mergeFlags(loadConfig(opts), { ...(flags.out !== undefined ? { out: flags.out } : {}) }, opts);
-  const freecad = findFreecad(process.env, config.freecadPath);
-  const cad = freecad ? new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 120_000 }) : undefined;
-  const started: Promise<Error | null> = cad
-    ? cad.start().then(
-        () => null,
-        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-      )
-    : Promise.resolve(null);
+  const worker = { freecad: findFreecad(process.env), cad: undefined as CadClient | undefined, started: none };
+  const start = (freecad: FreecadCommand | undefined): void => {
+    worker.freecad = freecad;
+    worker.cad = freecad ? new CadClient({ freecadCmd: freecad.path, defaultTimeoutMs: 120_000 }) : undefined;
+    worker.started = worker.cad
+      ? worker.cad.start().then(
+          () => null,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        )
+      : none;
+  };
+  const stop = async (): Promise<void> => {
+    await worker.started;
+    await worker.cad?.close().catch(() => undefined);
+  };
+  start(worker.freecad);
   try {
+    const [{ loadConfig, mergeFlags }, { loadProviders }] = await Promise.all([
+      import("../../config/load.js"),
+      import("../../llm/providers.js"),
+    ]);
+    // The same settings a design uses, refused the same way when invalid (exit 2).
+    const opts = { env: process.env, cwd: process.cwd(), providers: () => loadProviders() };
+    const config = mergeFlags(loadConfig(opts), { ...(flags.out !== undefined ? { out: flags.out } : {}) }, opts);
+    const configured = findFreecad(process.env, config.freecadPath);
+    if (configured?.path !== worker.freecad?.path) {
+      await stop();
+      start(configured);
+    }
     const { runBuild } = await import("./build-run.js");
-    return await runBuild(design, flags, config, { freecad, cad, started });
+    return await runBuild(design, flags, config, worker);
   } finally {
-    await started;
-    await cad?.close().catch(() => undefined);
+    await stop();
   }
 }
+
+const none: Promise<Error | null> = Promise.resolve(null);
