@@ -1,5 +1,5 @@
 // `cadagent batch` throughput, against baselines measured or derived in the same run:
-//  1. Briefs: 24 jobs of 3 scripted turns each against a local OpenAI-compatible SSE server that
+//  1. Briefs: 24 jobs of 3 scripted turns each against a local OpenAI Chat Completions SSE server (provider openrouter) that
 //     takes 1 s to answer every request, concurrency 6. Wall time as a ratio of the ideal
 //     (turns · 1 s · jobs / concurrency: the time the provider alone needs), goal ≤ 1.3×; and the
 //     peak RSS of the whole process tree (the CLI plus its freecadcmd workers, summed from /proc
@@ -80,7 +80,7 @@ const env = {
   HOME: home,
   CADAGENT_HOME: path.join(home, "cadagent"),
   FREECAD_CMD: freecad.path,
-  OPENAI_API_KEY: "sk-bench-not-a-real-key-000000",
+  OPENROUTER_API_KEY: "sk-or-bench-not-a-real-key-000000",
 };
 
 // ---- process-tree RSS from /proc ---------------------------------------------------------------
@@ -184,7 +184,8 @@ function recordJobs(n) {
   return file;
 }
 
-const briefArgs = ["-p", "openai", "--base-url", baseUrl, "--no-review"];
+// OpenRouter speaks Chat Completions, as this server does (the openai provider uses the Responses API).
+const briefArgs = ["-p", "openrouter", "--base-url", baseUrl, "--no-review"];
 try {
   const single = await runCli(
     ["batch", briefJobs(1, "one"), ...briefArgs, "--concurrency", "1"],
