@@ -65,3 +65,27 @@ if os.environ.get("CADAGENT_TEST_OPS") == "1":
     def crash(ctx, args):
         """Test hook for restart: the process dies as a FreeCAD crash would."""
         os._exit(int(args.get("code", 1)))
+
+    @op("compare_checks", mutating=False)
+    def compare_checks(ctx, args):
+        """Bench hook (bench/step-check.mjs): the full isValid() of an object's shape against a
+        cheaper check, isValid() of only the faces that are not in its inputs' shapes."""
+        import time
+
+        obj = ctx.get(args.get("object"))
+        shape = obj.Shape
+        t0 = time.perf_counter()
+        full = bool(shape.isValid())
+        t1 = time.perf_counter()
+        old = [f for o in obj.OutList if hasattr(o, "Shape") for f in o.Shape.Faces]
+        new = [f for f in shape.Faces if not any(f.isSame(g) for g in old)]
+        cheap = all(f.isValid() for f in new)
+        t2 = time.perf_counter()
+        return {
+            "full": full,
+            "cheap": cheap,
+            "full_ms": (t1 - t0) * 1000,
+            "cheap_ms": (t2 - t1) * 1000,
+            "faces": len(shape.Faces),
+            "new_faces": len(new),
+        }
