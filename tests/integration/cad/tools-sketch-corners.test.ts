@@ -47,6 +47,24 @@ describe("corner_radius on polygon and path", () => {
     expect(await fullyConstrained("tri")).toBe(true);
   });
 
+  it("rounds inside corners too: an L traced clockwise gains at its one reflex corner what each outside one loses", async () => {
+    // 20 × 20 less a 10 × 10 notch = 300; five convex corners lose (1 − π/4)·r², the reflex one gains it.
+    const ell = await sketch("ell", {
+      type: "polygon",
+      points: [
+        [0, 0],
+        [0, 20],
+        [10, 20],
+        [10, 10],
+        [20, 10],
+        [20, 0],
+      ],
+      corner_radius: 2,
+    });
+    expect(near(ell.profile_area, 300 - 4 * (1 - PI / 4) * 4)).toBe(true);
+    expect(await fullyConstrained("ell")).toBe(true);
+  });
+
   it("rounds only the corners between straight segments of a path; arcs keep their sharp joins", async () => {
     // 20 × 10 with a half circle of radius 10 on top; the two bottom right angles rounded at r = 2.
     const arch = await sketch("arch", {
