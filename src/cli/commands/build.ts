@@ -58,6 +58,9 @@ Examples:
     });
 }
 
+/** A FreeCAD start that has nothing to report (none was found, or none started yet). */
+const none: Promise<Error | null> = Promise.resolve(null);
+
 /**
  * FreeCAD takes ~200 ms to come up, so it is started first: the one the environment names
  * (FREECAD_CMD, else PATH) before even the settings load, and the build's own modules load and
@@ -100,5 +103,3 @@ async function startBuild(design: string, flags: BuildFlags): Promise<number> {
     await stop();
   }
 }
-
-const none: Promise<Error | null> = Promise.resolve(null);
