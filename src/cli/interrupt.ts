@@ -21,13 +21,15 @@ export function onInterrupt(notice?: () => void): Interrupt {
   return {
     signal: controller.signal,
     dispose() {
-      process.removeListener("SIGINT", handler);
-      process.removeListener("SIGTERM", handler);
-      // Interrupted and still saving: a second signal must still mean "exit 130 now", not death by signal.
+      // Interrupted and still saving: a second signal must still mean "exit 130 now", not death by
+      // signal. These go on before the handler comes off: with no listener left for an instant,
+      // Node restores the default action, and a signal landing then kills the process.
       if (controller.signal.aborted) {
         process.once("SIGINT", () => process.exit(130));
         process.once("SIGTERM", () => process.exit(130));
       }
+      process.removeListener("SIGINT", handler);
+      process.removeListener("SIGTERM", handler);
     },
   };
 }

@@ -86,7 +86,7 @@ describe("cadagent edit", () => {
     expect(first).toContain("make it 15 mm thick");
     expect(sentImages("openai-responses", requests[0]?.body)).toHaveLength(1);
     const system = JSON.stringify(requests[0]?.body);
-    expect(system).toContain("prefer changing parameters");
+    expect(system).toContain("prefer `set_parameter` on an existing name");
 
     const report = readReport(out);
     const after = report.parts[0]?.volume ?? 0;
