@@ -15,6 +15,27 @@ const MARK = /\[job:([A-Za-z0-9._-]+)\]/;
 const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 export const examplesDir = path.join(repoRoot, "examples");
 
+/** A record whose second step cuts with an object that does not exist: it fails at build. */
+export function brokenRecord(dir: string): string {
+  const file = path.join(dir, "broken.cad.json");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: "cadagent.design/1",
+      brief: "a box minus a missing tool",
+      createdWith: { cadagent: "0.1.0", provider: null, model: null, freecad: "" },
+      parameters: {},
+      steps: [
+        { tool: "create_box", input: { name: "box", length: 10, width: 10, height: 10 } },
+        { tool: "boolean", input: { name: "part", op: "cut", base: "box", tools: ["no_such_object"] } },
+      ],
+      final: { parts: ["part"], summary: "never" },
+    }),
+  );
+  return file;
+}
+
 export const briefFor = (id: string, what = "A 40 x 30 x 10 mm plate with a 10 mm hole in the middle"): string =>
   `${what} [job:${id}]`;
 

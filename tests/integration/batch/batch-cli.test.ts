@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { near } from "../../helpers/cad.js";
@@ -9,6 +9,7 @@ import { readStep } from "../../helpers/cli-harness.js";
 import { bushingVolume, plateVolume } from "../../helpers/volumes.js";
 import {
   briefFor,
+  brokenRecord,
   examplesDir,
   neverFinishes,
   perJobScript,
@@ -35,27 +36,6 @@ afterAll(() => cli.close());
 
 const plate = path.join(examplesDir, "plate-with-holes.cad.json");
 const bushing = path.join(examplesDir, "flanged-bushing.cad.json");
-
-/** A record whose third step cuts with an object that does not exist: it fails at build. */
-function brokenRecord(dir: string): string {
-  const file = path.join(dir, "broken.cad.json");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    file,
-    JSON.stringify({
-      format: "cadagent.design/1",
-      brief: "a box minus a missing tool",
-      createdWith: { cadagent: "0.1.0", provider: null, model: null, freecad: "" },
-      parameters: {},
-      steps: [
-        { tool: "create_box", input: { name: "box", length: 10, width: 10, height: 10 } },
-        { tool: "boolean", input: { name: "part", op: "cut", base: "box", tools: ["no_such_object"] } },
-      ],
-      final: { parts: ["part"], summary: "never" },
-    }),
-  );
-  return file;
-}
 
 describe("a batch of briefs and design records", () => {
   let server: WireServer;

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli, type CliHarness } from "../../helpers/cli-harness.js";
-import { examplesDir, readSummary, writeJobs } from "../../helpers/batch-script.js";
+import { brokenRecord, examplesDir, readSummary, writeJobs } from "../../helpers/batch-script.js";
 import type { BatchSummary } from "../../../src/batch/summary.js";
 
 /**
@@ -35,25 +35,6 @@ const noShardEnv = {
   CIRCLE_NODE_INDEX: "",
   CIRCLE_NODE_TOTAL: "",
 };
-
-function brokenRecord(dir: string): string {
-  const file = path.join(dir, "broken.cad.json");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      format: "cadagent.design/1",
-      brief: "a box minus a missing tool",
-      createdWith: { cadagent: "0.1.0", provider: null, model: null, freecad: "" },
-      parameters: {},
-      steps: [
-        { tool: "create_box", input: { name: "box", length: 10, width: 10, height: 10 } },
-        { tool: "boolean", input: { name: "part", op: "cut", base: "box", tools: ["no_such_object"] } },
-      ],
-      final: { parts: ["part"], summary: "never" },
-    }),
-  );
-  return file;
-}
 
 const byId = (s: BatchSummary): Map<string, { status: string; volume: number | undefined }> =>
   new Map(s.jobs.map((j) => [j.id, { status: j.status, volume: j.parts[0]?.volume }]));
