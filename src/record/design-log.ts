@@ -37,7 +37,7 @@ export class DesignLog {
   ): void {
     this.record.parameters = structuredClone(base.parameters);
     this.record.steps = structuredClone(base.steps);
-    this.material = materialOf(base.final ?? null);
+    this.material = materialOf(base.final);
     if (parent) this.record.parent = { ...parent };
   }
 
@@ -99,11 +99,11 @@ export class DesignLog {
    */
   private noteMaterial(tool: string, input: Record<string, unknown>): void {
     if (tool === "measure") {
-      const m = materialIn(input);
+      const m = materialOf(input);
       if (m) this.material = m;
     } else if (tool === "declare_requirements" && !this.material && Array.isArray(input.requirements)) {
       for (const r of input.requirements as unknown[])
-        if (isObject(r) && r.kind === "mass") this.material ??= materialIn(r);
+        if (isObject(r) && r.kind === "mass") this.material ??= materialOf(r);
     }
   }
 
@@ -126,12 +126,6 @@ export class DesignLog {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function materialIn(o: Record<string, unknown>): Material | undefined {
-  if (typeof o.material === "string" && o.material) return { material: o.material };
-  if (typeof o.density === "number" && o.density > 0) return { density: o.density };
-  return undefined;
 }
 
 function finalOf(input: Record<string, unknown>): DesignRecord["final"] {

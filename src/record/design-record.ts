@@ -75,10 +75,13 @@ export type CreatedWith = NonNullable<DesignRecord["createdWith"]>;
 /** A material name or a density (g/cm³): what mass is computed from (`measure`, report.json). */
 export type Material = { material: string } | { density: number };
 
-/** The record's material, if its `final` names one. */
-export function materialOf(final: DesignRecord["final"]): Material | undefined {
-  if (final?.material !== undefined) return { material: final.material };
-  if (final?.density !== undefined) return { density: final.density };
+/**
+ * The material an object names, if any: a record's `final`, a `measure` call's input, a mass
+ * requirement. A name wins over a density, as they never come together where they are valid.
+ */
+export function materialOf(o: { material?: unknown; density?: unknown } | null | undefined): Material | undefined {
+  if (typeof o?.material === "string" && o.material) return { material: o.material };
+  if (typeof o?.density === "number" && o.density > 0) return { density: o.density };
   return undefined;
 }
 
