@@ -1,4 +1,5 @@
 import path from "node:path";
+import { partMasses } from "../cad/ops.js";
 import { CadError } from "../cad/protocol.js";
 import { prewarmRenderThread } from "../cad/render/off-thread.js";
 import type { Material } from "../record/design-record.js";
@@ -90,18 +91,14 @@ export async function deliver(o: DeliverOptions): Promise<Delivery> {
 
 /** Each part's mass from the worker's density table (the one table, materials.py); a failure is a warning. */
 async function weigh(o: DeliverOptions): Promise<Record<string, number>> {
-  const masses: Record<string, number> = {};
-  if (!o.material) return masses;
+  if (!o.material) return {};
   try {
-    for (const name of o.parts) {
-      const m = await o.ctx.cad.call<{ mass_g?: number }>("measure", { object: name, ...o.material });
-      if (typeof m.mass_g === "number") masses[name] = m.mass_g;
-    }
+    return await partMasses(o.ctx.cad, o.parts, o.material);
   } catch (e) {
     if ((e instanceof CadError && e.fatal) || o.ctx.signal?.aborted) throw e;
     o.emit({ type: "warning", message: `mass could not be measured: ${e instanceof Error ? e.message : String(e)}` });
+    return {};
   }
-  return masses;
 }
 
 /** report.json parts with their mass and what it was computed from, where known. */

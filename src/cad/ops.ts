@@ -24,6 +24,17 @@ export function partsHealth(cad: CadClient, names?: readonly string[], opts: Cal
   return cad.call<PartsHealth>("parts_health", names ? { names: [...names] } : {}, opts);
 }
 
+/** Each part's mass in grams from the worker's density table (materials.py), by name. */
+export async function partMasses(
+  cad: CadClient,
+  names: readonly string[],
+  material: { material: string } | { density: number },
+  opts: CallOptions = {},
+): Promise<Record<string, number>> {
+  return (await cad.call<{ masses: Record<string, number> }>("masses", { names: [...names], ...material }, opts))
+    .masses;
+}
+
 /**
  * Per-step validity checks on or off (on by default). Off is the replay fast path: steps report
  * `valid: null` and the replay checks the delivered parts once instead (record/replay.ts).
