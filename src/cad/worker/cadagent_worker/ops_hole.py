@@ -78,7 +78,7 @@ def hole(ctx, args):
     require_solid(base, "object")
     faces, moved, refs = pick(base.Shape, "faces", args.get("face"), base.Name)
     found = _planar_faces(base, faces, args.get("face"))
-    h = _tapped_hole(ctx, args, found) if args.get("thread") is not None else _plain_hole(ctx, args, base, found)
+    h = _tapped_hole(ctx, args, base, found) if args.get("thread") is not None else _plain_hole(ctx, args, base, found)
     return with_refs(h, moved, refs)
 
 
@@ -284,7 +284,7 @@ def _directed_hole(ctx, args):
     return h
 
 
-def _tapped_hole(ctx, args, found):
+def _tapped_hole(ctx, args, base, found):
     """hole with thread: "M6": drilled at the tap drill (d − P; or `diameter` when given, which must
     suit the size) by the plain hole above, then the ISO internal thread (ops_thread) cut into each
     bore. The result is a Part::Feature (the parametric drill stays as its hidden input);
@@ -299,7 +299,6 @@ def _tapped_hole(ctx, args, found):
     if args.get("diameter") is not None:
         drill = positive(ctx, args["diameter"], "diameter")
     r_lo, r_hi = internal_radii(nominal, pitch, None, drill / 2)
-    base = ctx.get(args.get("object"), "object")
     plain = _plain_hole(ctx, {**args, "thread": None, "diameter": drill, "name": None}, base, found)
     drilled = ctx.get(plain["name"], "object")
     _faces, outward, plane_pt = found
