@@ -31,6 +31,22 @@ export function cadagentHome(
   return path.posix.join(xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, ".config"), "cadagent");
 }
 
+/**
+ * cadagent's cache folder (things that only save time and may be deleted at any moment):
+ * XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows.
+ */
+export function cadagentCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const home = homeDir(env, platform);
+  if (platform === "win32")
+    return path.win32.join(env.LOCALAPPDATA ?? path.win32.join(home, "AppData", "Local"), "cadagent", "cache");
+  if (platform === "darwin") return path.posix.join(home, "Library", "Caches", "cadagent");
+  const xdg = env.XDG_CACHE_HOME;
+  return path.posix.join(xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, ".cache"), "cadagent");
+}
+
 /** `~` and `~/x` mean the home folder (shells expand them, JSON files and env vars do not). */
 export function expandHome(
   p: string,

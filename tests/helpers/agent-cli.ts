@@ -79,7 +79,7 @@ export function buildAgentCli(): AgentCli {
       });
     },
     close() {
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }

@@ -49,7 +49,7 @@ export function buildCli(): CliHarness {
       });
     },
     close() {
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }

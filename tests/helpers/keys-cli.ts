@@ -68,7 +68,7 @@ export function buildKeysCli(): KeysCli {
       });
     },
     close() {
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }

@@ -85,7 +85,9 @@ beforeAll(async () => {
     LANG: "C.UTF-8",
   };
 }, 300_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// Retries: a FreeCAD worker that outlives its CLI by a moment may still be compiling into
+// HOME/.cache/cadagent/pycache (inside tmp) when this runs.
+afterAll(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 describe("the packed tarball", () => {
   it("holds the compiled CLI, the Python worker, providers, prompts and examples, and no sources or tests", () => {
@@ -183,7 +185,9 @@ describe("the installed cadagent, from a folder outside the repository", () => {
       expect(init.result.serverInfo.name).toMatch(/cadagent/);
       expect(list.result.tools.map((t) => t.name)).toContain("create_box");
     } finally {
+      const exited = new Promise((resolve) => child.once("close", resolve));
       child.kill("SIGTERM");
+      await exited;
     }
   });
 });
