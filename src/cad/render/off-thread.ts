@@ -54,8 +54,8 @@ function renderThread(): Worker | undefined {
 }
 
 /**
- * Start the thread now (loading its modules and warming up takes ~100 ms of an idle core), e.g.
- * while FreeCAD replays. True when views will be drawn on it, false when on the caller's thread.
+ * Start the thread now (loading its modules takes ~20 ms of an idle core), e.g. while FreeCAD
+ * replays. True when views will be drawn on it, false when on the caller's thread.
  */
 export function prewarmRenderThread(): boolean {
   return renderThread() !== undefined;
