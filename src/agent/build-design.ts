@@ -15,6 +15,7 @@ import {
   type DeliveryEvent,
 } from "./deliver.js";
 import type { RequirementResult } from "../tools/requirements.js";
+import { MESH_FORMATS } from "../util/export-formats.js";
 import { runOutcome, type ExportFormat } from "./outputs.js";
 import { describeFailure, replayDesign, type ReplayEvent, type ReplayResult } from "../record/replay.js";
 import { defaultPreviewHook, type PreviewHook } from "./preview.js";
@@ -94,7 +95,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   let masses: Record<string, number> = {};
   const material = o.material ?? materialOf(o.record.final);
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
-  // The preview's render thread starts (and warms up) on the idle core while FreeCAD replays.
+  // The preview's render thread loads on the idle core while FreeCAD replays.
   if (o.renderPreview !== null) prewarmRenderThread();
   try {
     replay = await replayDesign({
@@ -103,6 +104,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
       ctx,
       onEvent: emit,
       ...(o.fastReplay === false ? { fast: false } : {}),
+      prefetchMeshes: o.renderPreview !== null || o.formats.some((f) => MESH_FORMATS.has(f)),
     });
     const parts = replay.parts.map(partSummary);
     outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null, {

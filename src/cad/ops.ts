@@ -1,5 +1,5 @@
 import type { CadClient, CallOptions } from "./client.js";
-import type { GeometryHealth } from "./protocol.js";
+import { CadError, type GeometryHealth } from "./protocol.js";
 
 /**
  * Typed calls for the worker ops that are not tools (the tools call theirs through the
@@ -41,6 +41,26 @@ export async function partMasses(
  */
 export async function setValidityChecks(cad: CadClient, on: boolean, opts: CallOptions = {}): Promise<void> {
   await cad.call("validity_checks", { on }, opts);
+}
+
+/**
+ * The worker's mesh helper (worker mesh_helper.py): `start` forks it while steps run; `names`
+ * (default: every visible part) hands it those parts to mesh on the other core while the
+ * worker checks and exports them, so the STL, 3MF and preview find their mesh made. It only
+ * ever saves time: a failure other than FreeCAD going away is ignored, and the worker meshes
+ * in-process as it would without it.
+ */
+export async function prefetchMeshes(
+  cad: CadClient,
+  what: { start: true } | { names: readonly string[] | undefined },
+  opts: CallOptions = {},
+): Promise<void> {
+  const args = "start" in what ? { start: true } : what.names ? { names: [...what.names] } : {};
+  try {
+    await cad.call("prefetch_meshes", args, opts);
+  } catch (e) {
+    if ((e instanceof CadError && e.fatal) || opts.signal?.aborted) throw e;
+  }
 }
 
 /** A sub-element's recorded geometry (worker refs.py): type, centre, length or area, radius. */

@@ -1,4 +1,4 @@
-import { expectRefs, partsHealth, setValidityChecks } from "../cad/ops.js";
+import { expectRefs, partsHealth, prefetchMeshes, setValidityChecks } from "../cad/ops.js";
 import { CadError, type GeometryHealth } from "../cad/protocol.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
@@ -58,6 +58,11 @@ export interface ReplayOptions {
   onEvent?: (e: ReplayEvent) => void;
   /** Skip per-step validity checks, check the delivered parts once (see replayDesign). Default true. */
   fast?: boolean;
+  /**
+   * The final parts will be meshed (STL, 3MF, a preview): have the worker's mesh helper mesh
+   * them on the other core while they are checked and exported (cad/ops.ts prefetchMeshes).
+   */
+  prefetchMeshes?: boolean;
 }
 
 /**
@@ -120,6 +125,7 @@ async function replayOnce(opts: ReplayOptions, fast: boolean): Promise<ReplayRes
   let failure: ReplayFailure | null = null;
   let stepsRun = 0;
   if (fast) await setValidityChecks(ctx.cad, false, call);
+  if (opts.prefetchMeshes) await prefetchMeshes(ctx.cad, { start: true }, call);
   try {
     for (const [index, step] of record.steps.entries()) {
       if (step.refs) await expectRefs(ctx.cad, step.refs, call);
@@ -158,6 +164,7 @@ async function replayOnce(opts: ReplayOptions, fast: boolean): Promise<ReplayRes
   let parameters: ReplayResult["parameters"] = {};
   if (!failure) {
     const finalNames = record.final?.parts;
+    if (opts.prefetchMeshes) await prefetchMeshes(ctx.cad, { names: finalNames }, call);
     try {
       const reply = await partsHealth(ctx.cad, finalNames, call);
       parts = reply.parts;

@@ -9,6 +9,9 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** What `--formats` defaults to. */
 export const DEFAULT_FORMATS: readonly ExportFormat[] = ["step", "stl", "fcstd"];
 
+/** The formats written from the shared tessellation (worker tessellation.py) rather than the B-rep. */
+export const MESH_FORMATS: ReadonlySet<ExportFormat> = new Set(["stl", "obj", "3mf"]);
+
 export function isExportFormat(s: string): s is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(s);
 }

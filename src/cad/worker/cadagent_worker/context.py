@@ -5,6 +5,7 @@ import re
 import FreeCAD
 
 from .registry import OpError
+from . import mesh_helper
 from . import params as params_mod
 from .health import health, validity_checks
 
@@ -150,6 +151,8 @@ class Context:
             pass
 
     def recover_after_interrupt(self):
+        # An interrupt may have cut a helper exchange in half: start afresh when next needed.
+        mesh_helper.stop()
         try:
             self.doc.recompute()
         except BaseException:

@@ -144,6 +144,9 @@ def _remove_private_home():
     FreeCAD's at-exit config save, which would only write into it again."""
     import shutil
 
+    from . import mesh_helper
+
+    mesh_helper.stop()
     home = os.environ.get("FREECAD_USER_HOME", "")
     if os.path.basename(home).startswith("cadagent-worker-"):
         shutil.rmtree(home, ignore_errors=True)

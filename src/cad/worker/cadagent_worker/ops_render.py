@@ -11,7 +11,8 @@ from collections import OrderedDict
 
 from .registry import op, OpError
 from .health import bbox_of, r
-from .tessellation import ANGULAR, MAX_TRIANGLES, mesh_shape, part_mesh
+from . import mesh_helper
+from .tessellation import ANGULAR, MAX_TRIANGLES, is_cached, mesh_shape, part_mesh
 
 # By default each object's mesh is the shared tessellation (tessellation.py) that STL and 3MF
 # export also use, so a build meshes each part once; an explicit `tolerance` meshes anew.
@@ -142,3 +143,19 @@ def tessellate(ctx, args):
         "bbox": box,
         "objects": out,
     }
+
+
+@op("prefetch_meshes", mutating=False)
+def prefetch_meshes(ctx, args):
+    """`{start: true}`: start the mesh helper (mesh_helper.py) while steps run; `{names?}`: hand
+    it those parts (every visible part when omitted) to mesh while the worker checks and
+    exports them. Only ever saves time."""
+    if args.get("start"):
+        mesh_helper.start()
+        return {**mesh_helper.status(), "queued": []}
+    names = args.get("names", ctx.part_names())
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise OpError("names must be a list of object names", code="bad_argument")
+    objs = [ctx.get(n) for n in names]
+    queued = mesh_helper.prefetch([o for o in objs if not is_cached(o)])
+    return {**mesh_helper.status(), "queued": queued}

@@ -15,6 +15,7 @@ A mesh above MAX_TRIANGLES is redone at twice the tolerance until it fits.
 
 from collections import OrderedDict
 
+from . import mesh_helper
 from .registry import OpError
 
 RELATIVE = 0.0005
@@ -35,16 +36,22 @@ def chord_tolerance(shape):
     return max(min(MAX_CHORD, RELATIVE * diag), FLOOR_RELATIVE * diag, 1e-6)
 
 
-def mesh_shape(shape, tol=None):
-    """(Mesh with one segment per B-rep face, tolerance used) for a shape, not cached."""
+def mesh_shape(shape, tol=None, fresh=False):
+    """(Mesh with one segment per B-rep face, tolerance used) for a shape, not cached.
+    `fresh`: the shape is a throw-away that carries no triangulation (mesh_helper.py)."""
     import MeshPart
 
     tol = chord_tolerance(shape) if tol is None else tol
-    for _ in range(MAX_COARSENING):
+    for attempt in range(MAX_COARSENING):
         # Mesh a copy: BRepMesh stores triangles on the shape, and optimalBoundingBox then
-        # measures the mesh instead of the exact geometry (health.py).
+        # measures the mesh instead of the exact geometry (health.py); a coarser retry would
+        # also find the finer triangles and keep them.
         mesh = MeshPart.meshFromShape(
-            Shape=shape.copy(), LinearDeflection=tol, AngularDeflection=ANGULAR, Relative=False, Segments=True
+            Shape=shape if fresh and attempt == 0 else shape.copy(),
+            LinearDeflection=tol,
+            AngularDeflection=ANGULAR,
+            Relative=False,
+            Segments=True,
         )
         if mesh.CountFacets <= MAX_TRIANGLES:
             return mesh, tol
@@ -65,11 +72,17 @@ def part_mesh(obj):
     if hit is not None and hit[0].isEqual(shape):
         _cache.move_to_end(obj.Name)
         return hit[1], hit[2]
-    mesh, tol = mesh_shape(shape)
+    made = mesh_helper.take(obj)
+    mesh, tol = made if made is not None else mesh_shape(shape)
     _cache[obj.Name] = (shape, mesh, tol)
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
     return mesh, tol
+
+
+def is_cached(obj):
+    hit = _cache.get(obj.Name)
+    return hit is not None and hit[0].isEqual(obj.Shape)
 
 
 def parts_mesh(objs):
