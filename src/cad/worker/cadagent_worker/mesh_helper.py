@@ -39,7 +39,8 @@ def start():
         return False
     jobs_r, jobs_w = os.pipe()
     results_r, results_w = os.pipe()
-    work = tempfile.mkdtemp(prefix="meshes-")
+    # In the worker's private TMPDIR, removed with it.
+    work = _state["dir"] or tempfile.mkdtemp(prefix="meshes-")
     parent = os.getpid()
     sys.stderr.flush()
     pid = os.fork()
@@ -50,9 +51,7 @@ def start():
             os._exit(0)
     os.close(jobs_r)
     os.close(results_w)
-    _state.update(
-        pid=pid, jobs=os.fdopen(jobs_w, "w", buffering=1), results=os.fdopen(results_r, "r"), dir=work, next=0
-    )
+    _state.update(pid=pid, jobs=os.fdopen(jobs_w, "w", buffering=1), results=os.fdopen(results_r, "r"), dir=work)
     return True
 
 
