@@ -65,11 +65,13 @@ describe("deterministic replay", () => {
 
 describe("cancels", () => {
   it("three cancelled calls do not kill the worker; the next call succeeds on the same worker", async () => {
-    const mcp = await connectMcp(cli.main, cli.tmp, ["--out", path.join(out, "cancel")]);
+    const mcp = await connectMcp(cli.main, cli.tmp, ["--out", path.join(out, "cancel"), "--allow-python"]);
     try {
       await callOk(mcp.client, "create_box", { name: "b", length: 10, width: 20, height: 3 });
       const pid = mcp.workerPid();
-      const slow = callTool(mcp.client, "check_design", {});
+      // A call that keeps the worker busy for certain while the others are queued and cancelled
+      // (check_design of one box once answered before the first cancel arrived).
+      const slow = callTool(mcp.client, "run_python", { code: "import time\ntime.sleep(1.5)" });
       const cancelled = [1, 2, 3].map((i) => {
         const ac = new AbortController();
         const p = callTool(mcp.client, "create_box", { name: `c${i}`, length: 1, width: 1, height: 1 }, ac.signal);
