@@ -153,7 +153,8 @@ def prefetch_meshes(ctx, args):
     if args.get("start"):
         mesh_helper.start()
         return {**mesh_helper.status(), "queued": []}
-    names = args.get("names", ctx.part_names())
+    # Every visible part only when asked for by omission (part_names walks the document).
+    names = args["names"] if "names" in args else ctx.part_names()
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise OpError("names must be a list of object names", code="bad_argument")
     objs = [ctx.get(n) for n in names]

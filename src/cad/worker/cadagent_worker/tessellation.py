@@ -66,10 +66,8 @@ def mesh_shape(shape, tol=None, fresh=False):
 def part_mesh(obj):
     """(Mesh, tolerance) of `obj`'s shape, from the cache while the shape is unchanged."""
     shape = obj.Shape
-    hit = _cache.get(obj.Name)
-    # The entry holds the shape itself, so its memory cannot be reused by a new shape that
-    # would then compare equal.
-    if hit is not None and hit[0].isEqual(shape):
+    hit = _hit(obj.Name, shape)
+    if hit is not None:
         _cache.move_to_end(obj.Name)
         return hit[1], hit[2]
     made = mesh_helper.take(obj)
@@ -81,8 +79,14 @@ def part_mesh(obj):
 
 
 def is_cached(obj):
-    hit = _cache.get(obj.Name)
-    return hit is not None and hit[0].isEqual(obj.Shape)
+    return _hit(obj.Name, obj.Shape) is not None
+
+
+def _hit(name, shape):
+    """The cache entry for `name` while its shape is still `shape`, else None. The entry holds
+    the shape itself, so its memory cannot be reused by a new shape that would then compare equal."""
+    hit = _cache.get(name)
+    return hit if hit is not None and hit[0].isEqual(shape) else None
 
 
 def parts_mesh(objs):
