@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { AdapterOptions } from "./adapter-options.js";
-import { toProviderError } from "./errors.js";
+import { toProviderError, type SdkErrorClasses } from "./errors.js";
 import { guardedAdapter, type IdleTimeout } from "./idle-timeout.js";
 import {
   ProviderError,
@@ -22,6 +22,13 @@ type WireMessage = { role: "user" | "assistant"; content: WireBlock[] };
 type Params = Omit<Anthropic.MessageCreateParamsNonStreaming, "stream">;
 
 const EPHEMERAL = { type: "ephemeral" } as const;
+/** The Anthropic SDK's error classes, for toProviderError. */
+export const ANTHROPIC_SDK_ERRORS: SdkErrorClasses = {
+  userAbort: Anthropic.APIUserAbortError,
+  connectionTimeout: Anthropic.APIConnectionTimeoutError,
+  connection: Anthropic.APIConnectionError,
+};
+
 /** The SDK refuses non-streaming calls with a large max_tokens unless a timeout is given. */
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -377,7 +384,12 @@ export function createAnthropicAdapter(opts: AdapterOptions): ProtocolAdapter {
     }
   }
   const mapError = (err: unknown, signal?: AbortSignal) =>
-    toProviderError(err, { protocol: "anthropic", apiKey: opts.apiKey, ...(signal ? { signal } : {}) });
+    toProviderError(err, {
+      protocol: "anthropic",
+      apiKey: opts.apiKey,
+      sdk: ANTHROPIC_SDK_ERRORS,
+      ...(signal ? { signal } : {}),
+    });
   return guardedAdapter({
     protocol: "anthropic",
     timeoutMs: opts.timeoutMs,

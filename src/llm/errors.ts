@@ -1,10 +1,24 @@
-import * as AnthropicSdk from "@anthropic-ai/sdk";
-import * as OpenAiSdk from "openai";
 import { ProviderError, type ProtocolId, type ProviderErrorKind } from "./types.js";
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * An SDK's own error classes, handed in by the adapter that uses that SDK. This module imports
+ * no SDK, so mapping one provider's errors never loads another's (~0.3 s each at start-up).
+ */
+export interface SdkErrorClasses {
+  /** The SDK aborted because our signal fired. */
+  userAbort: ErrorClass;
+  /** The SDK's own request timeout (a subclass of `connection` in both Stainless SDKs). */
+  connectionTimeout: ErrorClass;
+  connection: ErrorClass;
+}
 
 /** What the error mapper needs besides the error itself. */
 export interface ErrorContext {
   protocol: ProtocolId;
+  /** The adapter's SDK error classes (Gemini's SDK has none worth telling apart). */
+  sdk?: SdkErrorClasses;
   /** Redacted from every message we produce. */
   apiKey?: string;
   /** When aborted, any failure is reported as `aborted` (SDKs surface aborts inconsistently). */
@@ -167,23 +181,20 @@ function kindForStatus(status: number, f: ErrorFacts): ProviderErrorKind {
   return "other";
 }
 
-function isUserAbort(err: unknown): boolean {
-  return err instanceof AnthropicSdk.APIUserAbortError || err instanceof OpenAiSdk.APIUserAbortError;
+function isUserAbort(err: unknown, sdk: SdkErrorClasses | undefined): boolean {
+  return sdk !== undefined && err instanceof sdk.userAbort;
 }
 
 /** An abort we did not ask for is the SDK's own timeout firing: transient, so retryable. */
-function isTimeoutAbort(err: unknown): boolean {
+function isTimeoutAbort(err: unknown, sdk: SdkErrorClasses | undefined): boolean {
   const name = bag(err)?.name;
   return (
-    name === "AbortError" ||
-    name === "TimeoutError" ||
-    err instanceof AnthropicSdk.APIConnectionTimeoutError ||
-    err instanceof OpenAiSdk.APIConnectionTimeoutError
+    name === "AbortError" || name === "TimeoutError" || (sdk !== undefined && err instanceof sdk.connectionTimeout)
   );
 }
 
-function isNetwork(err: unknown): boolean {
-  if (err instanceof AnthropicSdk.APIConnectionError || err instanceof OpenAiSdk.APIConnectionError) return true;
+function isNetwork(err: unknown, sdk: SdkErrorClasses | undefined): boolean {
+  if (sdk !== undefined && err instanceof sdk.connection) return true;
   // undici hides the socket error in `cause`; walk the chain.
   for (let e: unknown = err, depth = 0; e && depth < 5; e = bag(e)?.cause, depth++) {
     const code = bag(e)?.code;
@@ -206,12 +217,12 @@ function safeCause(err: unknown, apiKey: string | undefined): unknown {
 export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError {
   const label = ctx.protocol;
   const cause = err instanceof ProviderError ? err : safeCause(err, ctx.apiKey);
-  if (ctx.signal?.aborted || isUserAbort(err)) {
+  if (ctx.signal?.aborted || isUserAbort(err, ctx.sdk)) {
     if (err instanceof ProviderError && err.kind === "aborted") return err;
     return new ProviderError("aborted", `${label}: request aborted`, { cause });
   }
   if (err instanceof ProviderError) return err;
-  if (isTimeoutAbort(err)) {
+  if (isTimeoutAbort(err, ctx.sdk)) {
     return new ProviderError("network", `${label}: network error: request timed out`, { cause });
   }
   if (!(err instanceof Error)) {
@@ -225,7 +236,7 @@ export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError 
   }
   const f = facts(err, ctx);
   const hasProviderError = f.status !== undefined || f.body !== undefined;
-  if (!hasProviderError && isNetwork(err)) {
+  if (!hasProviderError && isNetwork(err, ctx.sdk)) {
     const socketError = bag(err.cause);
     const detail = str(socketError?.code) ?? str(socketError?.message);
     const text = detail && !err.message.includes(detail) ? `${err.message} (${detail})` : err.message;

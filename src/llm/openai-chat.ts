@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import type { AdapterOptions } from "./adapter-options.js";
-import { toProviderError } from "./errors.js";
+import { toProviderError, type SdkErrorClasses } from "./errors.js";
 import { guardedAdapter, type IdleTimeout } from "./idle-timeout.js";
 import {
   ProviderError,
@@ -351,7 +351,12 @@ async function* fromChunks(
 export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
   const client = openAiClient(opts);
   const mapError = (err: unknown, signal?: AbortSignal) =>
-    toProviderError(err, { protocol: "openai-chat", apiKey: opts.apiKey, ...(signal ? { signal } : {}) });
+    toProviderError(err, {
+      protocol: "openai-chat",
+      apiKey: opts.apiKey,
+      sdk: OPENAI_SDK_ERRORS,
+      ...(signal ? { signal } : {}),
+    });
   async function* run(request: ChatRequest, idle: IdleTimeout): AsyncGenerator<StreamEvent> {
     const params = toOpenAiParams(request, {
       baseUrl: opts.baseUrl,
@@ -379,6 +384,13 @@ export function createOpenAiChatAdapter(opts: AdapterOptions): ProtocolAdapter {
     },
   });
 }
+
+/** The OpenAI SDK's error classes, for toProviderError (both OpenAI adapters). */
+export const OPENAI_SDK_ERRORS: SdkErrorClasses = {
+  userAbort: OpenAI.APIUserAbortError,
+  connectionTimeout: OpenAI.APIConnectionTimeoutError,
+  connection: OpenAI.APIConnectionError,
+};
 
 /** The OpenAI SDK client for an endpoint: explicit key and base URL, SDK retries off. */
 export function openAiClient(opts: AdapterOptions): OpenAI {

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import type { AdapterOptions } from "./adapter-options.js";
 import { toProviderError } from "./errors.js";
 import { guardedAdapter, type IdleTimeout } from "./idle-timeout.js";
-import { openAiClient, parseToolArguments } from "./openai-chat.js";
+import { OPENAI_SDK_ERRORS, openAiClient, parseToolArguments } from "./openai-chat.js";
 import {
   ProviderError,
   emptyUsage,
@@ -229,7 +229,12 @@ async function* fromEvents(
 export function createOpenAiResponsesAdapter(opts: AdapterOptions): ProtocolAdapter {
   const client = openAiClient(opts);
   const mapError = (err: unknown, signal?: AbortSignal) =>
-    toProviderError(err, { protocol: "openai-responses", apiKey: opts.apiKey, ...(signal ? { signal } : {}) });
+    toProviderError(err, {
+      protocol: "openai-responses",
+      apiKey: opts.apiKey,
+      sdk: OPENAI_SDK_ERRORS,
+      ...(signal ? { signal } : {}),
+    });
   async function* run(request: ChatRequest, idle: IdleTimeout): AsyncGenerator<StreamEvent> {
     const params = toResponsesParams(request);
     const options = { signal: idle.signal };

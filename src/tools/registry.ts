@@ -28,12 +28,11 @@ export type Validation =
 /**
  * The tool catalog and the one place tool arguments are parsed and validated, for every
  * provider, MCP and record replay: zod schemas (strict: an unknown argument is an error),
- * converted to JSON Schema once; every failure except an unrecoverable backend one becomes a
+ * converted to JSON Schema when first asked for (see toJsonSchema); every failure except an unrecoverable backend one becomes a
  * tool error with a recovery hint.
  */
 export class ToolRegistry {
   private readonly tools = new Map<string, ToolDefinition>();
-  private readonly schemas = new Map<string, JsonSchema>();
   /** Non-core families offered so far (after more_tools calls). */
   private readonly offered = new Set<string>();
 
@@ -58,7 +57,6 @@ export class ToolRegistry {
   private add(d: ToolDefinition): void {
     if (this.tools.has(d.name)) throw new Error(`tool '${d.name}' defined twice`);
     this.tools.set(d.name, d);
-    this.schemas.set(d.name, toJsonSchema(d.input));
   }
 
   names(): string[] {
@@ -79,13 +77,14 @@ export class ToolRegistry {
       .map((t) => ({
         name: t.name,
         description: t.description,
-        inputSchema: this.schemas.get(t.name) ?? {},
+        inputSchema: toJsonSchema(t.input),
       }));
   }
 
   /** The exact JSON Schema the model sees for one tool. */
   schema(name: string): JsonSchema | undefined {
-    return this.schemas.get(name);
+    const tool = this.tools.get(name);
+    return tool && toJsonSchema(tool.input);
   }
 
   /** Validate arguments for a known tool without running it (records are checked this way before a build). */
@@ -95,7 +94,7 @@ export class ToolRegistry {
     const input = rawInput ?? {};
     const parsed = tool.input.safeParse(input);
     if (parsed.success) return { ok: true, data: parsed.data };
-    const schema = this.schemas.get(name);
+    const schema = toJsonSchema(tool.input);
     const problems = describeIssues(name, parsed.error.issues, input, schema);
     if (!problems.length) problems.push({ path: [], message: `invalid arguments for ${name}` });
     return {
@@ -162,10 +161,21 @@ export class ToolRegistry {
   }
 }
 
-/** JSON Schema for providers: refs inlined, no $schema key (Gemini and some servers reject it). */
+/** Conversions already made: a zod schema is immutable, and its JSON Schema is never mutated. */
+const converted = new WeakMap<z.ZodType, JsonSchema>();
+
+/**
+ * JSON Schema for providers: refs inlined, no $schema key (Gemini and some servers reject it).
+ * Converted once per schema per process, on first use: converting the catalog costs ~40 ms,
+ * which `build` (it only validates) never needs and a batch's jobs would each pay again.
+ * Callers must not mutate the result (it is shared).
+ */
 export function toJsonSchema(schema: z.ZodType): JsonSchema {
+  const cached = converted.get(schema);
+  if (cached) return cached;
   const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", reused: "inline" }) as JsonSchema;
   delete js.$schema;
+  converted.set(schema, js);
   return js;
 }
 

@@ -55,7 +55,12 @@ describe("budget estimate with prompt caching", () => {
         : toolReply([["finish", { parts: ["p0"], summary: "done" }]], { usage });
     };
     server = await startAnthropicServer({ script });
-    const adapter = createAdapter({ protocol: "anthropic", baseUrl: server.baseUrl, apiKey: "k", promptCaching: true });
+    const adapter = await createAdapter({
+      protocol: "anthropic",
+      baseUrl: server.baseUrl,
+      apiKey: "k",
+      promptCaching: true,
+    });
     const meter = new RecordingMeter(price, 100);
     // A system prompt and catalog the size of cadagent's own (~10k tokens) make caching matter.
     const system = `${loopPrompts.system}\n${"Model every feature from named parameters. ".repeat(1000)}`;

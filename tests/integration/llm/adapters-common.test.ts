@@ -36,7 +36,7 @@ describe.each(cases)("$label", ({ protocol, stream }) => {
 
   async function setup(script: Script, extra: { timeoutMs?: number } = {}) {
     server = await startWireServer(protocol, { script });
-    const adapter = createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY, stream, ...extra });
+    const adapter = await createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY, stream, ...extra });
     return { server, adapter };
   }
 
@@ -188,7 +188,7 @@ describe.each(["anthropic", "openai-responses", "openai-chat", "gemini"] as cons
         script: [textReply("one two three four five six", { chunkDelayMs: 150 })],
       });
       try {
-        const adapter = createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY });
+        const adapter = await createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY });
         const ctrl = new AbortController();
         const seen: string[] = [];
         const run = (async () => {

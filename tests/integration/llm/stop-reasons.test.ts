@@ -39,7 +39,7 @@ async function loopOn(
   opts: { variant?: "openrouter" } = {},
 ) {
   server = await startWireServer(protocol, { script, apiKey: KEY, ...opts });
-  const adapter = createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY });
+  const adapter = await createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: KEY });
   return { server, run: await runLoop(adapter, { model }) };
 }
 
@@ -123,7 +123,7 @@ describe("anthropic stop reasons", () => {
       apiKey: KEY,
       models: ["claude-sonnet-4-5"],
     });
-    const adapter = createAdapter({ protocol: "anthropic", baseUrl: server.baseUrl, apiKey: KEY });
+    const adapter = await createAdapter({ protocol: "anthropic", baseUrl: server.baseUrl, apiKey: KEY });
     const run = await runLoop(adapter, { model: "claude-sonnet-4-5" });
     expect(run.result.stopReason, String(run.result.error)).toBe("finished");
     const warnings = run.events.filter((e) => e.type === "warning");

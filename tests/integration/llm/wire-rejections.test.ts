@@ -80,7 +80,12 @@ describe("anthropic", () => {
     server = await startWireServer("anthropic", {
       script: [toolReply([["make_box", { length: 1 }]], { text: "Box.", thinking: "I need a box." }), textReply("ok")],
     });
-    const adapter = createAdapter({ protocol: "anthropic", baseUrl: server.baseUrl, apiKey: "k", promptCaching: true });
+    const adapter = await createAdapter({
+      protocol: "anthropic",
+      baseUrl: server.baseUrl,
+      apiKey: "k",
+      promptCaching: true,
+    });
     const first = await collect(adapter.stream(sampleRequest(), signal()));
     expect(first.message?.providerData?.anthropicBlocks).toEqual([
       { type: "thinking", thinking: "I need a box.", signature: expect.stringMatching(/^Eq/) as unknown },
@@ -128,7 +133,7 @@ describe("openai-responses", () => {
         textReply("ok"),
       ],
     });
-    const adapter = createAdapter({ protocol: "openai-responses", baseUrl: server.baseUrl, apiKey: "k" });
+    const adapter = await createAdapter({ protocol: "openai-responses", baseUrl: server.baseUrl, apiKey: "k" });
     const first = await collect(adapter.stream(sampleRequest({ effort: "low" }), signal()));
     expect(first.usage).toEqual({
       inputTokens: 100,
@@ -209,7 +214,7 @@ describe("openai chat completions", () => {
         textReply("ok"),
       ],
     });
-    const adapter = createAdapter({
+    const adapter = await createAdapter({
       protocol: "openai-chat",
       baseUrl: server.baseUrl,
       dialect: "openrouter",
@@ -252,7 +257,7 @@ describe("openai chat completions", () => {
         },
       }),
     );
-    const keyed = createAdapter({
+    const keyed = await createAdapter({
       protocol: "openai-chat",
       baseUrl: server.baseUrl,
       apiKey: `k-${"x".repeat(400)}`,
@@ -285,7 +290,7 @@ describe("gemini", () => {
 describe.each(["anthropic", "openai-responses", "openai-chat", "gemini"] as ProtocolId[])("%s", (protocol) => {
   it("any retired model id → 404, and the list endpoint names what is served", async () => {
     server = await startWireServer(protocol, { script: [textReply("never")] });
-    const adapter = createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: "k" });
+    const adapter = await createAdapter({ protocol, baseUrl: server.baseUrl, apiKey: "k" });
     const retired = {
       anthropic: "claude-sonnet-4-5",
       "openai-responses": "gpt-5",

@@ -135,9 +135,9 @@ describe("gatedAdapter", () => {
     });
     try {
       const gate = new ProviderGate();
-      const make = (): ProtocolAdapter =>
+      const make = async (): Promise<ProtocolAdapter> =>
         gatedAdapter(
-          createAdapter({ protocol: "openai-chat", baseUrl: server.baseUrl, apiKey: "sk-test", stream: true }),
+          await createAdapter({ protocol: "openai-chat", baseUrl: server.baseUrl, apiKey: "sk-test", stream: true }),
           gate,
           "openai",
           { policy: { ...DEFAULT_RETRY_POLICY, baseMs: 10 } },
@@ -146,8 +146,8 @@ describe("gatedAdapter", () => {
         ...request,
         messages: [{ role: "user", content: [{ type: "text", text }] }],
       });
-      const a = make();
-      const b = make();
+      const a = await make();
+      const b = await make();
       const err = await drain(a.stream(ask("job-a"), signal)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect((err as ProviderError).retryAfterMs).toBe(400);

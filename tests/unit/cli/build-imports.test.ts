@@ -45,7 +45,25 @@ describe("the build command's module graph", () => {
   });
 
   it("would notice one (the design command does load them)", () => {
-    const { packages } = graph(path.join(src, "llm/create-adapter.ts"));
+    const { packages } = graph(path.join(src, "llm/openai-chat.ts"));
     expect([...packages.keys()].some((p) => SDKS.test(p))).toBe(true);
+  });
+});
+
+describe("the provider adapters' module graphs", () => {
+  const sdksOf = (file: string): string[] =>
+    [...graph(path.join(src, file)).packages.keys()].filter((p) => SDKS.test(p)).sort();
+
+  it("createAdapter loads a protocol's module only when asked for it", () => {
+    expect(sdksOf("llm/create-adapter.ts")).toEqual([]);
+  });
+
+  it.each([
+    ["llm/anthropic.ts", ["@anthropic-ai/sdk"]],
+    ["llm/openai-chat.ts", ["openai"]],
+    ["llm/openai-responses.ts", ["openai"]],
+    ["llm/gemini.ts", ["@google/genai"]],
+  ])("%s loads its own SDK and no other", (file, expected) => {
+    expect(sdksOf(file)).toEqual(expected);
   });
 });

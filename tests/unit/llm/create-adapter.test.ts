@@ -5,17 +5,17 @@ import { IdleTimeout } from "../../../src/llm/idle-timeout.js";
 describe("createAdapter", () => {
   it.each(["anthropic", "openai-chat", "gemini"] as const)(
     "builds the %s adapter without touching the network",
-    (protocol) => {
-      const adapter = createAdapter({ protocol, baseUrl: "http://127.0.0.1:9", apiKey: "k" });
+    async (protocol) => {
+      const adapter = await createAdapter({ protocol, baseUrl: "http://127.0.0.1:9", apiKey: "k" });
       expect(adapter.protocol).toBe(protocol);
       expect(typeof adapter.stream).toBe("function");
     },
   );
 
-  it("accepts an empty key for keyless OpenAI-compatible servers", () => {
-    expect(() =>
+  it("accepts an empty key for keyless OpenAI-compatible servers", async () => {
+    await expect(
       createAdapter({ protocol: "openai-chat", baseUrl: "http://127.0.0.1:9/v1", apiKey: "" }),
-    ).not.toThrow();
+    ).resolves.toMatchObject({ protocol: "openai-chat" });
   });
 });
 

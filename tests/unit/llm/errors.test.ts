@@ -2,7 +2,9 @@ import * as AnthropicSdk from "@anthropic-ai/sdk";
 import { ApiError as GeminiApiError } from "@google/genai";
 import * as OpenAiSdk from "openai";
 import { describe, expect, it } from "vitest";
+import { ANTHROPIC_SDK_ERRORS } from "../../../src/llm/anthropic.js";
 import { parseRetryAfter, redact, toProviderError } from "../../../src/llm/errors.js";
+import { OPENAI_SDK_ERRORS } from "../../../src/llm/openai-chat.js";
 import { ProviderError } from "../../../src/llm/types.js";
 
 const KEY = "sk-live-ABCDEFGHIJKLMNOP";
@@ -133,14 +135,13 @@ describe("toProviderError: network, abort, other", () => {
     expect(toProviderError(new TypeError(message), { protocol: "anthropic" }).kind).toBe("network");
   });
 
-  it("SDK connection errors → network", () => {
-    expect(
-      toProviderError(new AnthropicSdk.APIConnectionError({ message: "Connection error." }), { protocol: "anthropic" })
-        .kind,
-    ).toBe("network");
-    expect(toProviderError(new OpenAiSdk.APIConnectionTimeoutError(), { protocol: "openai-chat" }).kind).toBe(
-      "network",
-    );
+  it("SDK connection errors → network, told by the classes the adapter hands in", () => {
+    const anthropic = new AnthropicSdk.APIConnectionError({ message: "Connection error." });
+    expect(toProviderError(anthropic, { protocol: "anthropic", sdk: ANTHROPIC_SDK_ERRORS }).kind).toBe("network");
+    const timeout = new OpenAiSdk.APIConnectionTimeoutError();
+    expect(toProviderError(timeout, { protocol: "openai-chat", sdk: OPENAI_SDK_ERRORS }).kind).toBe("network");
+    // Without its SDK's classes the same error is not recognised: the adapters must hand them in.
+    expect(toProviderError(anthropic, { protocol: "anthropic" }).kind).toBe("other");
   });
 
   it("anything while our signal is aborted → aborted; SDK user-abort → aborted", () => {
@@ -149,7 +150,8 @@ describe("toProviderError: network, abort, other", () => {
     expect(toProviderError(new TypeError("terminated"), { protocol: "gemini", signal: ctrl.signal }).kind).toBe(
       "aborted",
     );
-    expect(toProviderError(new OpenAiSdk.APIUserAbortError(), { protocol: "openai-chat" }).kind).toBe("aborted");
+    const userAbort = new OpenAiSdk.APIUserAbortError();
+    expect(toProviderError(userAbort, { protocol: "openai-chat", sdk: OPENAI_SDK_ERRORS }).kind).toBe("aborted");
   });
 
   it("an AbortError we did not ask for is an SDK timeout → network", () => {
