@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -15,6 +16,12 @@ export interface WorkerProcessOptions {
   killGraceMs?: number;
   /** Receives the worker's stderr lines (FreeCAD chatter, tracebacks); default: kept in a ring. */
   onLog?: (line: string) => void;
+  /**
+   * A nice value (1..19) for the worker: a batch runs several workers beside the one Node
+   * thread that keeps every job's provider stream moving, and at the same priority their
+   * start-ups starve it (bench/batch.mjs). Unset: the worker runs at the CLI's priority.
+   */
+  niceness?: number;
 }
 
 interface Pending {
@@ -67,6 +74,13 @@ export class WorkerProcess {
       throw new CadError("unavailable", `cannot start FreeCAD (${this.opts.freecadCmd}): ${(e as Error).message}`);
     }
     this.child = child;
+    if (this.opts.niceness && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, this.opts.niceness);
+      } catch {
+        // Only a scheduling hint: a platform or policy that refuses it leaves the default.
+      }
+    }
     this.stdin = child.stdin ?? undefined;
     // A dead worker makes writes fail with EPIPE; the exit handler reports it instead.
     child.stdin?.on("error", () => undefined);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CadClient } from "../../../src/cad/client.js";
 import { CadError, type WorkerReply } from "../../../src/cad/protocol.js";
@@ -172,6 +173,22 @@ describe("malformed requests", () => {
       expect(await cad.call("ping")).toMatchObject({ pong: true });
     } finally {
       await cad.close();
+    }
+  });
+});
+
+describe("a lowered priority (batch workers)", () => {
+  it.runIf(process.platform === "linux")("the worker runs at the niceness it was given, and works", async () => {
+    const w = new WorkerProcess({ freecadCmd: freecadCmd(), niceness: 7 });
+    await w.start();
+    try {
+      // /proc/<pid>/stat: the 19th field is the nice value (fields counted after the ")" of the name).
+      const stat = readFileSync(`/proc/${w.pid}/stat`, "utf8");
+      const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      expect(nice).toBe(7);
+      expect((await w.request("ping", {}, 10_000)).ok).toBe(true);
+    } finally {
+      await w.stop();
     }
   });
 });
