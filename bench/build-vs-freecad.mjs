@@ -109,10 +109,22 @@ parts = [doc.getObject(n) for n in ${JSON.stringify(finals)}]
 ${EXPORTS_PY}`;
 }
 
+// Both commands run with the same small environment, as bench/batch.mjs runs the CLI: PATH, LANG
+// and a HOME of their own. What a machine sets for other tools then counts against neither side:
+// where this was written, NODE_EXTRA_CA_CERTS (a CA bundle Node reads at every start, ~60 ms, for
+// HTTPS that `build` never makes) was one. BENCH_BUILD_CALLER_ENV=1 passes the caller's environment.
+const baseEnv = process.env.BENCH_BUILD_CALLER_ENV
+  ? { ...process.env }
+  : { PATH: process.env.PATH, LANG: process.env.LANG ?? "C.UTF-8" };
+// cadagent's HOME lasts the whole run, as a user's does: its cache (compiled worker modules) is
+// filled by the warm-up build.
+const cadagentHome = path.join(tmp, "home-cadagent");
+mkdirSync(cadagentHome);
+
 function run(cmd, args, env = {}) {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...baseEnv, ...env } });
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     child.on("error", reject);
@@ -125,7 +137,10 @@ function run(cmd, args, env = {}) {
 
 async function timeCadagent(recordFile, out) {
   rmSync(out, { recursive: true, force: true });
-  return run(process.execPath, [cli, "build", recordFile, "-o", out, "--formats", "step,stl,fcstd"]);
+  return run(process.execPath, [cli, "build", recordFile, "-o", out, "--formats", "step,stl,fcstd"], {
+    HOME: cadagentHome,
+    FREECAD_CMD: freecad.path,
+  });
 }
 
 async function timeBare(script, out) {
