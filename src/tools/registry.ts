@@ -28,8 +28,8 @@ export type Validation =
 /**
  * The tool catalog and the one place tool arguments are parsed and validated, for every
  * provider, MCP and record replay: zod schemas (strict: an unknown argument is an error),
- * converted to JSON Schema when first asked for (see toJsonSchema); every failure except an unrecoverable backend one becomes a
- * tool error with a recovery hint.
+ * converted to JSON Schema when first asked for (see toJsonSchema); every failure except an
+ * unrecoverable backend one becomes a tool error with a recovery hint.
  */
 export class ToolRegistry {
   private readonly tools = new Map<string, ToolDefinition>();
