@@ -1,4 +1,11 @@
-import { CadError, type WorkerReply } from "./protocol.js";
+import {
+  CadError,
+  STEPS_OP,
+  type CadErrorCode,
+  type StepReply,
+  type WorkerErrorBody,
+  type WorkerReply,
+} from "./protocol.js";
 import { WorkerProcess, type WorkerProcessOptions } from "./worker-process.js";
 
 export interface CallOptions {
@@ -9,6 +16,22 @@ export interface CallOptions {
 export interface JournalEntry {
   op: string;
   args: Record<string, unknown>;
+}
+
+/** One op of `callSteps`: its result, or why it failed (a worker error or a client-side one). */
+export type StepOutcome =
+  | { ok: true; result: Record<string, unknown>; ms: number }
+  | { ok: false; error: { code: CadErrorCode; message: string; hint?: string }; ms: number };
+
+function failed(
+  error: WorkerErrorBody | { code: CadErrorCode; message: string; hint?: string },
+  ms: number,
+): StepOutcome {
+  return {
+    ok: false,
+    error: { code: error.code ?? "op_error", message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
+    ms,
+  };
 }
 
 export interface CadClientOptions extends WorkerProcessOptions {
@@ -152,6 +175,109 @@ export class CadClient {
     if (!reply.ok) throw new CadError(reply.error.code ?? "op_error", reply.error.message, reply.error.hint);
     if (worker.ops[op]) this.journal.push({ op, args });
     return reply.result;
+  }
+
+  /**
+   * Run several ops in one request (a record replay's steps): no round trip between them. The
+   * ops run in order and stop at the first that fails; the answer holds one outcome per op run,
+   * the last one the failure, if any. `onStep` hears each as it finishes. A timeout applies to
+   * each op, as it would to separate calls.
+   *
+   * What `call` would do for a single op holds for each: successful mutating ops are journaled
+   * (as each finishes), and a worker that crashes is restarted with the document rebuilt, and
+   * the op it died in is tried once more before it counts as failed. A timeout or an abort is
+   * the failure of the op it interrupted. Throws only when FreeCAD is gone (`unavailable`).
+   */
+  callSteps(
+    steps: readonly JournalEntry[],
+    options: CallOptions & { onStep?: (index: number, outcome: StepOutcome) => void } = {},
+  ): Promise<StepOutcome[]> {
+    const run = this.queue.then(() => this.callStepsNow(steps, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async callStepsNow(
+    steps: readonly JournalEntry[],
+    options: CallOptions & { onStep?: (index: number, outcome: StepOutcome) => void },
+  ): Promise<StepOutcome[]> {
+    const outcomes: StepOutcome[] = [];
+    // onStep runs inside the reply reader: what it throws is kept and thrown from here.
+    let thrown: { error: unknown } | undefined;
+    const settle = (outcome: StepOutcome): StepOutcome[] => {
+      outcomes.push(outcome);
+      try {
+        if (!thrown) options.onStep?.(outcomes.length - 1, outcome);
+      } catch (e) {
+        thrown = { error: e };
+      }
+      return outcomes;
+    };
+    const result = await this.runSteps(steps, options, outcomes, settle);
+    if (thrown) throw thrown.error;
+    return result;
+  }
+
+  private async runSteps(
+    steps: readonly JournalEntry[],
+    options: CallOptions,
+    outcomes: StepOutcome[],
+    settle: (outcome: StepOutcome) => StepOutcome[],
+  ): Promise<StepOutcome[]> {
+    const timeoutMs = options.timeoutMs ?? this.opts.defaultTimeoutMs ?? 60_000;
+    let crashedAt = -1;
+    while (outcomes.length < steps.length) {
+      if (options.signal?.aborted) return settle(failed({ code: "aborted", message: "the steps were cancelled" }, 0));
+      if (this.broken) throw this.broken;
+      const worker = await this.ensureWorker();
+      const offset = outcomes.length;
+      const started = performance.now();
+      let reply: WorkerReply;
+      try {
+        reply = await worker.request(
+          STEPS_OP,
+          { steps: steps.slice(offset) },
+          timeoutMs,
+          options.signal,
+          (r: StepReply) => {
+            const entry = steps[offset + r.step];
+            if (!entry || offset + r.step !== outcomes.length) return;
+            if (r.ok && worker.ops[entry.op]) this.journal.push(entry);
+            settle(r.ok ? { ok: true, result: r.result, ms: r.ms } : failed(r.error, r.ms));
+          },
+        );
+      } catch (e) {
+        const err = e instanceof CadError ? e : new CadError("crashed", String(e));
+        const op = steps[outcomes.length]?.op ?? STEPS_OP;
+        if (err.code === "timeout" || err.code === "aborted" || err.code === "bad_reply") {
+          await this.recover(`${op} ${err.code}`);
+          const hint = "the design was restored to the state before this step; try a simpler operation";
+          return settle(failed({ code: err.code, message: err.message, hint }, 0));
+        }
+        // Died under us: the journal rebuilds the ops done so far; the one it died in gets one more try.
+        await this.recover(`worker died during ${op}`);
+        if (crashedAt === outcomes.length) {
+          return settle(
+            failed(
+              {
+                code: "crashed",
+                message: `FreeCAD crashed while running '${op}' (${err.message})`,
+                hint: "the design was restored to the state before this step; this operation crashes FreeCAD, try different arguments",
+              },
+              0,
+            ),
+          );
+        }
+        crashedAt = outcomes.length;
+        continue;
+      } finally {
+        this.cadMs += performance.now() - started;
+      }
+      // Refused as a whole (malformed), or interrupted inside an op: that op failed.
+      if (!reply.ok) return settle(failed(reply.error, reply.ms));
+      break;
+    }
+    return outcomes;
   }
 
   private async ensureWorker(): Promise<WorkerProcess> {

@@ -17,6 +17,17 @@ export type WorkerReply =
   | { id: number | null; ok: true; result: Record<string, unknown>; ms: number }
   | { id: number | null; ok: false; error: WorkerErrorBody; ms: number };
 
+/**
+ * One op of a `run_steps` request as the worker answered it (main.py): a line of its own with
+ * the op's index in the batch, sent as soon as the op finishes, before the request's reply.
+ */
+export type StepReply =
+  | { id: number | null; step: number; ok: true; result: Record<string, unknown>; ms: number }
+  | { id: number | null; step: number; ok: false; error: WorkerErrorBody; ms: number };
+
+/** The request that carries several ops; its reply's result is `{ran: n}`. */
+export const STEPS_OP = "run_steps";
+
 /** First line the worker writes: it is ready, and which ops mutate the document. */
 export interface ReadyMessage {
   id: 0;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { packageRoot } from "../util/package-root.js";
-import { CadError, type ReadyMessage, type WorkerReply } from "./protocol.js";
+import { CadError, type ReadyMessage, type StepReply, type WorkerReply } from "./protocol.js";
 import { workerEnv } from "./worker-env.js";
 
 export interface WorkerProcessOptions {
@@ -28,6 +28,8 @@ interface Pending {
   id: number;
   resolve: (r: WorkerReply) => void;
   reject: (e: CadError) => void;
+  /** A `run_steps` op finished: the request is alive, and its timeout starts again. */
+  step: (r: StepReply) => void;
 }
 
 const WORKER_DIR = path.join(packageRoot, "src", "cad", "worker");
@@ -156,6 +158,10 @@ export class WorkerProcess {
       return;
     }
     if (reply.id !== p.id && reply.id !== null) return;
+    if ("step" in reply) {
+      p.step(reply as StepReply);
+      return;
+    }
     this.pending = undefined;
     p.resolve(reply);
   }
@@ -163,13 +169,20 @@ export class WorkerProcess {
   /**
    * Send one request and wait for its reply. On timeout: SIGINT (interrupts Python-level
    * work), then SIGKILL after the grace period (OCCT ignores SIGINT until it returns).
+   * `onStep` hears each op of a `run_steps` request as it finishes; each restarts the timeout.
    */
-  request(op: string, args: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<WorkerReply> {
+  request(
+    op: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    onStep?: (r: StepReply) => void,
+  ): Promise<WorkerReply> {
     if (!this.alive || !this.stdin) return Promise.reject(new CadError("crashed", "FreeCAD worker is not running"));
     if (this.pending) return Promise.reject(new CadError("bad_request", "worker busy: calls must be serialised"));
     const id = this.nextId++;
     return new Promise<WorkerReply>((resolve, reject) => {
-      // eslint-disable-next-line prefer-const -- assigned after `done`, which clears it, is defined
+      // Re-armed by each op of a run_steps request (see `step`).
       let timer: NodeJS.Timeout | undefined;
       let killTimer: NodeJS.Timeout | undefined;
       const done = (): void => {
@@ -189,6 +202,8 @@ export class WorkerProcess {
         }, this.opts.killGraceMs ?? 2000);
       };
       const onAbort = (): void => interrupt("aborted", "operation aborted");
+      const arm = (): NodeJS.Timeout =>
+        setTimeout(() => interrupt("timeout", `FreeCAD did not answer '${op}' within ${timeoutMs} ms`), timeoutMs);
       this.pending = {
         id,
         resolve: (r) => {
@@ -199,11 +214,17 @@ export class WorkerProcess {
           done();
           reject(e);
         },
+        step: (r) => {
+          // Each op of a batch gets the whole timeout, as it would on its own; once interrupted
+          // (killTimer set), the kill stays due.
+          if (killTimer === undefined) {
+            clearTimeout(timer);
+            timer = arm();
+          }
+          onStep?.(r);
+        },
       };
-      timer = setTimeout(
-        () => interrupt("timeout", `FreeCAD did not answer '${op}' within ${timeoutMs} ms`),
-        timeoutMs,
-      );
+      timer = arm();
       if (signal) {
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });

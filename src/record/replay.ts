@@ -1,5 +1,6 @@
 import { expectRefs, partsHealth, prefetchMeshes, setValidityChecks } from "../cad/ops.js";
 import { CadError, type GeometryHealth } from "../cad/protocol.js";
+import type { JournalEntry } from "../cad/client.js";
 import type { ToolContext } from "../tools/context.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { DesignRecord } from "./design-record.js";
@@ -126,36 +127,67 @@ async function replayOnce(opts: ReplayOptions, fast: boolean): Promise<ReplayRes
   let stepsRun = 0;
   if (fast) await setValidityChecks(ctx.cad, false, call);
   if (opts.prefetchMeshes) await prefetchMeshes(ctx.cad, { start: true }, call);
-  try {
-    for (const [index, step] of record.steps.entries()) {
-      if (step.refs) await expectRefs(ctx.cad, step.refs, call);
-      const outcome = await registry.execute(step.tool, step.input, ctx);
-      stepsRun++;
-      emit({
-        type: "step",
-        index,
-        tool: step.tool,
-        input: step.input,
-        ok: outcome.ok,
-        ...(outcome.result ? { result: outcome.result } : {}),
-        ...(outcome.error ? { error: outcome.error } : {}),
-        ms: Math.round(outcome.ms * 10) / 10,
-      });
-      // Ctrl-C reaches the worker too and fails the running step: that is an interruption, not a bad step.
-      if (!outcome.ok && ctx.signal?.aborted) throw new CadError("aborted", "interrupted");
-      if (!outcome.ok) {
-        const err = outcome.error ?? { message: "failed", code: "tool_failed" };
-        failure = {
-          index,
-          tool: step.tool,
-          message: err.message,
-          code: err.code,
-          ...(err.hint ? { hint: err.hint } : {}),
-        };
-        break;
-      }
-      for (const w of stringArray(outcome.result?.warnings)) warnings.push(`step ${index + 1} (${step.tool}): ${w}`);
+  const ran = (index: number, tool: string, outcome: StepRun): boolean => {
+    stepsRun++;
+    emit({
+      type: "step",
+      index,
+      tool,
+      input: record.steps[index]?.input ?? {},
+      ok: outcome.ok,
+      ...(outcome.result ? { result: outcome.result } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      ms: Math.round(outcome.ms * 10) / 10,
+    });
+    if (!outcome.ok) {
+      const err = outcome.error ?? { message: "failed", code: "tool_failed" };
+      failure = { index, tool, message: err.message, code: err.code, ...(err.hint ? { hint: err.hint } : {}) };
+      return false;
     }
+    for (const w of stringArray(outcome.result?.warnings)) warnings.push(`step ${index + 1} (${tool}): ${w}`);
+    return true;
+  };
+  try {
+    let index = 0;
+    while (index < record.steps.length) {
+      // Fast path: a run of steps that are each one worker op goes in one request.
+      const batch = fast ? batchFrom(record, index, registry) : [];
+      if (batch.length > 1) {
+        const last = batch[batch.length - 1]!.index;
+        let ok = true;
+        let next = index;
+        await ctx.cad.callSteps(
+          batch.map((b) => b.call),
+          {
+            ...call,
+            ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+            onStep: (k, outcome) => {
+              const b = batch[k];
+              // A step's refs call answers before the step; only its failure is the step's news.
+              if (!b || !ok || (b.refs && outcome.ok)) return;
+              ok = ran(b.index, record.steps[b.index]!.tool, outcome);
+              next = b.index + 1;
+            },
+          },
+        );
+        // Every step is answered or the batch stopped at a failure; a gap would be a protocol bug.
+        if (ok && next <= last)
+          ok = ran(next, record.steps[next]!.tool, {
+            ok: false,
+            error: { code: "bad_reply", message: "the FreeCAD worker did not answer this step" },
+            ms: 0,
+          });
+        if (!ok) break;
+        index = last + 1;
+        continue;
+      }
+      const step = record.steps[index]!;
+      if (step.refs) await expectRefs(ctx.cad, step.refs, call);
+      if (!ran(index, step.tool, await registry.execute(step.tool, step.input, ctx))) break;
+      index++;
+    }
+    // Ctrl-C reaches the worker too and fails the running step: that is an interruption, not a bad step.
+    if (failure && ctx.signal?.aborted) throw new CadError("aborted", "interrupted");
   } finally {
     if (fast) await setValidityChecks(ctx.cad, true, call);
   }
@@ -179,6 +211,38 @@ async function replayOnce(opts: ReplayOptions, fast: boolean): Promise<ReplayRes
   }
   emit({ type: "replay-done", ok: failure === null, stepsRun, parts });
   return { ok: failure === null, stepsRun, failure, parts, parameters, warnings };
+}
+
+/** A step as `ran` reports it: a tool outcome, or a batched op's. */
+interface StepRun {
+  ok: boolean;
+  result?: Record<string, unknown> | undefined;
+  error?: { message: string; hint?: string; code: string };
+  ms: number;
+}
+
+/** One worker call of a batch: a step's op, or the `expect_refs` before it (`refs`). */
+interface BatchCall {
+  index: number;
+  call: JournalEntry;
+  refs?: true;
+}
+
+/**
+ * The steps from `start` on that are each exactly one worker op with valid arguments, as worker
+ * calls; a step's recorded refs go first as their own call. Stops at the first other step,
+ * which then runs through the registry (and fails there, with its message, if invalid).
+ */
+function batchFrom(record: DesignRecord, start: number, registry: ToolRegistry): BatchCall[] {
+  const out: BatchCall[] = [];
+  for (let index = start; index < record.steps.length; index++) {
+    const step = record.steps[index]!;
+    const call = registry.workerCall(step.tool, step.input);
+    if (!call) break;
+    if (step.refs) out.push({ index, call: { op: "expect_refs", args: { refs: step.refs } }, refs: true });
+    out.push({ index, call });
+  }
+  return out;
 }
 
 function stringArray(v: unknown): string[] {

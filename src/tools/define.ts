@@ -28,6 +28,12 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   /** Offered only when this returns true (run_python needs --allow-python). */
   enabled?: (opts: CatalogOptions) => boolean;
   execute(input: z.output<S>, ctx: ToolContext): Promise<ToolOutput>;
+  /**
+   * Set (by cadTool) when `execute` is exactly the worker op of this name called with the
+   * validated input, and its result the op's: a record replay may then send the call in a batch
+   * with its neighbours (CadClient.callSteps) and get the same outcome.
+   */
+  workerOp?: string;
 }
 
 /** Identity with inference: keeps `execute`'s input typed from the schema. */
@@ -39,9 +45,10 @@ export function defineTool<S extends z.ZodType>(def: ToolDefinition<S>): ToolDef
  * A tool implemented entirely by the FreeCAD worker op of the same name: the validated input
  * goes over the wire as is.
  */
-export function cadTool<S extends z.ZodType>(def: Omit<ToolDefinition<S>, "execute">): ToolDefinition<S> {
+export function cadTool<S extends z.ZodType>(def: Omit<ToolDefinition<S>, "execute" | "workerOp">): ToolDefinition<S> {
   return {
     ...def,
+    workerOp: def.name,
     async execute(input, ctx) {
       const result = await ctx.cad.call(def.name, input as Record<string, unknown>, {
         ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -109,6 +109,18 @@ export class ToolRegistry {
   }
 
   /**
+   * The worker call a tool call comes down to, when it is exactly one worker op (see
+   * ToolDefinition.workerOp) and its arguments are valid; otherwise undefined, and the call
+   * goes through `execute`, which reports the problem.
+   */
+  workerCall(name: string, rawInput: unknown): { op: string; args: Record<string, unknown> } | undefined {
+    const op = this.tools.get(name)?.workerOp;
+    if (op === undefined) return undefined;
+    const parsed = this.validate(name, rawInput);
+    return parsed.ok ? { op, args: parsed.data as Record<string, unknown> } : undefined;
+  }
+
+  /**
    * Validate and run one call. Throws only CadError with `fatal` (FreeCAD unavailable) and
    * abort errors; everything else becomes an error outcome for the model.
    */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DesignRecord } from "../../../src/record/design-record.js";
 import { replayDesign, type ReplayEvent } from "../../../src/record/replay.js";
 import { type CadHarness, near, startCad } from "../../helpers/cad.js";
@@ -87,6 +87,36 @@ describe("replay fast path", () => {
     // Checks are back on for whatever the session does next.
     const after = await h.tool("create_box", { name: "later", length: 1, width: 1, height: 1 });
     expect(after.valid).toBe(true);
+  });
+
+  it("sends a run of steps that are each one worker op in one request, with each step's figures", async () => {
+    const batches = vi.spyOn(h.cad, "callSteps");
+    try {
+      const fast = await replay(record(plateSteps, { parts: ["p2"], summary: "plate" }), true);
+      expect(batches.mock.calls.map(([steps]) => steps.length)).toEqual([plateSteps.length]);
+      const checked = await replay(record(plateSteps, { parts: ["p2"], summary: "plate" }), false);
+      expect(batches).toHaveBeenCalledTimes(1); // the checked replay goes step by step
+      const figures = (events: ReplayEvent[]) =>
+        events.flatMap((e) =>
+          e.type === "step" ? [{ index: e.index, ok: e.ok, name: e.result?.name, volume: e.result?.volume }] : [],
+        );
+      expect(figures(fast.events)).toEqual(figures(checked.events));
+      expect(fast.result.parts).toEqual(checked.result.parts);
+    } finally {
+      batches.mockRestore();
+    }
+  });
+
+  it("a step the registry refuses ends the batch and fails as it does in a checked replay", async () => {
+    const r = record([
+      ...plateSteps.slice(0, 2),
+      { tool: "create_box", input: { name: "bad", length: 1, width: 1, height: 1, colour: "red" } },
+      ...plateSteps.slice(2),
+    ]);
+    const checked = await replay(r, false);
+    const fast = await replay(r, true);
+    expect(checked.result.failure).toMatchObject({ index: 2, code: "bad_arguments" });
+    expect(fast.result.failure).toEqual(checked.result.failure);
   });
 
   it("a step that raises is re-run with checks and named the same way", async () => {

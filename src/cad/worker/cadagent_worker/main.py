@@ -3,6 +3,7 @@
 Protocol: one JSON object per line on stdin: {"id": n, "op": "...", "args": {...}}.
 One JSON reply per line on the reply descriptor (fd from CADAGENT_REPLY_FD, default 3):
 {"id": n, "ok": true, "result": {...}, "ms": 1.2} or {"id": n, "ok": false, "error": {"message", "hint", "code"}, "ms"}.
+A `run_steps` request carries several ops and answers each on a line of its own first (see STEPS_OP).
 FreeCAD and OCCT print to fd 1 from C++, so fd 1 is pointed at stderr before anything is imported.
 """
 
@@ -53,7 +54,7 @@ def run():
         if not line:
             continue
         try:
-            reply = _handle(ctx, line)
+            reply = _handle(ctx, line, out)
         except KeyboardInterrupt:
             reply = _interrupted(ctx, None)
         while True:
@@ -65,8 +66,16 @@ def run():
     _remove_private_home()
 
 
-def _handle(ctx, line):
-    from .registry import OPS, OpError
+# A request whose args carry several ops (`{"steps": [{"op", "args"}, …]}`): a record replay
+# sends its steps at once instead of waiting a round trip for each. Each step's answer goes out
+# as it finishes, as a line with its `step` index, so the client journals it and restarts its
+# timeout; the request's own reply (`{"ran": n}`) comes after the last step or the first that
+# failed, where the batch stops, since later steps build on it.
+STEPS_OP = "run_steps"
+
+
+def _handle(ctx, line, out):
+    from .registry import OpError
 
     started = time.perf_counter()
     req_id = None
@@ -77,30 +86,82 @@ def _handle(ctx, line):
         req_id = req.get("id")
         name = req.get("op")
         args = req.get("args") or {}
-        if name not in OPS:
-            raise OpError(f"unknown op '{name}'", hint="known ops: " + ", ".join(sorted(OPS)), code="unknown_op")
-        if not isinstance(args, dict):
-            raise OpError("args must be a JSON object", code="bad_request")
-        fn, mutating = OPS[name]
-        result = ctx.run_mutating(fn, args) if mutating else fn(ctx, args)
-        reply = {"id": req_id, "ok": True, "result": result}
+        if name == STEPS_OP:
+            reply = {"id": req_id, "ok": True, "result": _run_steps(ctx, req_id, args, out)}
+        else:
+            reply = {"id": req_id, **_call(ctx, name, args)}
     except OpError as e:
-        reply = {"id": req_id, "ok": False, "error": {"message": str(e), "hint": e.hint, "code": e.code}}
+        reply = {"id": req_id, **_op_error(e)}
     except KeyboardInterrupt:
         reply = _interrupted(ctx, req_id)
     except json.JSONDecodeError as e:
         reply = {"id": req_id, "ok": False, "error": {"message": f"malformed request: {e}", "code": "bad_request"}}
     except RecursionError:
         reply = {"id": req_id, "ok": False, "error": {"message": "request nested too deeply", "code": "bad_request"}}
-    except Exception as e:  # FreeCAD raises many exception types; all go back as op errors
+    except Exception as e:
         traceback.print_exc(file=sys.stderr)
-        reply = {
-            "id": req_id,
-            "ok": False,
-            "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"},
-        }
+        reply = {"id": req_id, **_unexpected(e)}
     reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
     return reply
+
+
+def _call(ctx, name, args):
+    """Run one op: `{"ok": True, "result"}` or `{"ok": False, "error"}`. Only KeyboardInterrupt
+    escapes (the caller answers it as an interruption)."""
+    from .registry import OPS, OpError
+
+    try:
+        if name not in OPS:
+            raise OpError(f"unknown op '{name}'", hint="known ops: " + ", ".join(sorted(OPS)), code="unknown_op")
+        if not isinstance(args, dict):
+            raise OpError("args must be a JSON object", code="bad_request")
+        fn, mutating = OPS[name]
+        return {"ok": True, "result": ctx.run_mutating(fn, args) if mutating else fn(ctx, args)}
+    except OpError as e:
+        return _op_error(e)
+    except Exception as e:  # FreeCAD raises many exception types; all go back as op errors
+        traceback.print_exc(file=sys.stderr)
+        return _unexpected(e)
+
+
+def _op_error(e):
+    return {"ok": False, "error": {"message": str(e), "hint": e.hint, "code": e.code}}
+
+
+def _unexpected(e):
+    return {"ok": False, "error": {"message": f"{type(e).__name__}: {e}", "hint": None, "code": "freecad_error"}}
+
+
+def _run_steps(ctx, req_id, args, out):
+    from .registry import OpError
+
+    steps = args.get("steps") if isinstance(args, dict) else None
+    if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
+        raise OpError("steps must be a list of {op, args} objects", code="bad_request")
+    ran = 0
+    for index, step in enumerate(steps):
+        started = time.perf_counter()
+        reply = {"id": req_id, "step": index, **_call(ctx, step.get("op"), step.get("args") or {})}
+        reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
+        ran += 1
+        if not _write_step(out, reply) or not reply["ok"]:
+            break
+    return {"ran": ran}
+
+
+def _write_step(out, reply):
+    """A SIGINT landing while a step's line is written must not cut the line short; it stops
+    the batch once the line is out, as it would have stopped the step."""
+    interrupted = False
+    while True:
+        try:
+            sent = _write(out, reply)
+            break
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
+    return sent
 
 
 def _interrupted(ctx, req_id):
@@ -119,13 +180,18 @@ def _interrupted(ctx, req_id):
 
 def _write(out, reply):
     """Strict JSON (no NaN/Infinity, which JSON.parse rejects): a result holding a non-finite
-    number becomes an error reply rather than a line the client cannot read."""
+    number becomes an error reply rather than a line the client cannot read. Returns whether
+    the reply went out as it was."""
     try:
         text = json.dumps(reply, default=_json_default, allow_nan=False)
+        sent = True
     except (ValueError, TypeError) as e:
+        sent = False
+        step = {"step": reply["step"]} if "step" in reply else {}
         text = json.dumps(
             {
                 "id": reply.get("id"),
+                **step,
                 "ok": False,
                 "error": {
                     "message": f"the result could not be sent: {e}",
@@ -136,6 +202,7 @@ def _write(out, reply):
             }
         )
     out.write(text + "\n")
+    return sent
 
 
 def _remove_private_home():
