@@ -23,15 +23,43 @@ export type StepOutcome =
   | { ok: true; result: Record<string, unknown>; ms: number }
   | { ok: false; error: { code: CadErrorCode; message: string; hint?: string }; ms: number };
 
-function failed(
-  error: WorkerErrorBody | { code: CadErrorCode; message: string; hint?: string },
-  ms: number,
-): StepOutcome {
+/** Options of `callSteps`: those of `call`, and who hears each op as it finishes. */
+export type StepsOptions = CallOptions & { onStep?: (index: number, outcome: StepOutcome) => void };
+
+/** A worker error body or a CadError, as a failed op of `callSteps`. */
+function failed(error: WorkerErrorBody | CadError, ms: number): StepOutcome {
   return {
     ok: false,
     error: { code: error.code ?? "op_error", message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
     ms,
   };
+}
+
+function asCadError(e: unknown): CadError {
+  return e instanceof CadError ? e : new CadError("crashed", String(e));
+}
+
+/** A request cut short by the client (timeout, abort, an unreadable reply): restart, no retry. */
+function cutShort(err: CadError): boolean {
+  return err.code === "timeout" || err.code === "aborted" || err.code === "bad_reply";
+}
+
+/** The error of an op cut short, once the worker was restarted and the journal replayed. */
+function restored(err: CadError): CadError {
+  return new CadError(
+    err.code,
+    err.message,
+    "the design was restored to the state before this call; try a simpler operation",
+  );
+}
+
+/** The error of an op that killed the worker twice, once it was restarted and the journal replayed. */
+function crashedTwice(op: string, why: string): CadError {
+  return new CadError(
+    "crashed",
+    `FreeCAD crashed while running '${op}' (${why})`,
+    "the design was restored to the state before this call; this operation crashes FreeCAD, try different arguments",
+  );
 }
 
 export interface CadClientOptions extends WorkerProcessOptions {
@@ -146,14 +174,10 @@ export class CadClient {
     try {
       reply = await worker.request(op, args, timeoutMs, options.signal);
     } catch (e) {
-      const err = e instanceof CadError ? e : new CadError("crashed", String(e));
-      if (err.code === "timeout" || err.code === "aborted" || err.code === "bad_reply") {
+      const err = asCadError(e);
+      if (cutShort(err)) {
         await this.recover(`${op} ${err.code}`);
-        throw new CadError(
-          err.code,
-          err.message,
-          "the design was restored to the state before this call; try a simpler operation",
-        );
+        throw restored(err);
       }
       // The worker died under us (OOM, external kill, FreeCAD crash): rebuild and try once more.
       await this.recover(`worker died during ${op}`);
@@ -162,12 +186,7 @@ export class CadClient {
         reply = await worker.request(op, args, timeoutMs, options.signal);
       } catch (e2) {
         await this.recover(`worker died again during ${op}`);
-        const why = e2 instanceof Error ? e2.message : String(e2);
-        throw new CadError(
-          "crashed",
-          `FreeCAD crashed while running '${op}' (${why})`,
-          "the design was restored to the state before this call; this operation crashes FreeCAD, try different arguments",
-        );
+        throw crashedTwice(op, e2 instanceof Error ? e2.message : String(e2));
       }
     } finally {
       this.cadMs += performance.now() - started;
@@ -188,19 +207,13 @@ export class CadClient {
    * the op it died in is tried once more before it counts as failed. A timeout or an abort is
    * the failure of the op it interrupted. Throws only when FreeCAD is gone (`unavailable`).
    */
-  callSteps(
-    steps: readonly JournalEntry[],
-    options: CallOptions & { onStep?: (index: number, outcome: StepOutcome) => void } = {},
-  ): Promise<StepOutcome[]> {
+  callSteps(steps: readonly JournalEntry[], options: StepsOptions = {}): Promise<StepOutcome[]> {
     const run = this.queue.then(() => this.callStepsNow(steps, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async callStepsNow(
-    steps: readonly JournalEntry[],
-    options: CallOptions & { onStep?: (index: number, outcome: StepOutcome) => void },
-  ): Promise<StepOutcome[]> {
+  private async callStepsNow(steps: readonly JournalEntry[], options: StepsOptions): Promise<StepOutcome[]> {
     const outcomes: StepOutcome[] = [];
     // onStep runs inside the reply reader: what it throws is kept and thrown from here.
     let thrown: { error: unknown } | undefined;
@@ -227,7 +240,11 @@ export class CadClient {
     const timeoutMs = options.timeoutMs ?? this.opts.defaultTimeoutMs ?? 60_000;
     let crashedAt = -1;
     while (outcomes.length < steps.length) {
-      if (options.signal?.aborted) return settle(failed({ code: "aborted", message: "the steps were cancelled" }, 0));
+      // Cancelled before this op was sent: the worker never saw it, so there is nothing to interrupt.
+      if (options.signal?.aborted)
+        return settle(
+          failed(new CadError("aborted", `'${steps[outcomes.length]?.op}' was cancelled before it started`), 0),
+        );
       if (this.broken) throw this.broken;
       const worker = await this.ensureWorker();
       const offset = outcomes.length;
@@ -247,27 +264,15 @@ export class CadClient {
           },
         );
       } catch (e) {
-        const err = e instanceof CadError ? e : new CadError("crashed", String(e));
+        const err = asCadError(e);
         const op = steps[outcomes.length]?.op ?? STEPS_OP;
-        if (err.code === "timeout" || err.code === "aborted" || err.code === "bad_reply") {
+        if (cutShort(err)) {
           await this.recover(`${op} ${err.code}`);
-          const hint = "the design was restored to the state before this step; try a simpler operation";
-          return settle(failed({ code: err.code, message: err.message, hint }, 0));
+          return settle(failed(restored(err), 0));
         }
         // Died under us: the journal rebuilds the ops done so far; the one it died in gets one more try.
         await this.recover(`worker died during ${op}`);
-        if (crashedAt === outcomes.length) {
-          return settle(
-            failed(
-              {
-                code: "crashed",
-                message: `FreeCAD crashed while running '${op}' (${err.message})`,
-                hint: "the design was restored to the state before this step; this operation crashes FreeCAD, try different arguments",
-              },
-              0,
-            ),
-          );
-        }
+        if (crashedAt === outcomes.length) return settle(failed(crashedTwice(op, err.message), 0));
         crashedAt = outcomes.length;
         continue;
       } finally {

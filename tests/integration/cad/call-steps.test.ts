@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CadClient, type StepOutcome } from "../../../src/cad/client.js";
+import type { CadClient, StepOutcome } from "../../../src/cad/client.js";
 import { CadError } from "../../../src/cad/protocol.js";
-import { freecadCmd, near } from "../../helpers/cad.js";
+import { type CadHarness, near, startCad } from "../../helpers/cad.js";
 
 /**
  * Several ops in one request (issue #15: a record replay sends its steps at once instead of
@@ -9,13 +9,14 @@ import { freecadCmd, near } from "../../helpers/cad.js";
  * the same result or error, journaled when it mutates, its own timeout, a crash survived.
  */
 
+let h: CadHarness;
 let cad: CadClient;
 beforeAll(async () => {
-  cad = new CadClient({ freecadCmd: freecadCmd(), defaultTimeoutMs: 30_000 });
-  await cad.start();
+  h = await startCad();
+  cad = h.cad;
 });
 afterAll(async () => {
-  await cad.close();
+  await h.close();
 });
 
 const box = (name: string, size: number) => ({
