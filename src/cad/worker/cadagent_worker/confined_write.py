@@ -10,7 +10,6 @@ O_EXCL|O_NOFOLLOW; the finished file is renamed by directory handle (renameat), 
 follows a link."""
 
 import os
-import secrets
 
 from .registry import OpError
 
@@ -45,7 +44,7 @@ class ConfinedWrite:
     def __init__(self, root, folder, name):
         self.root, self.folder, self.name = root, folder, name
         self.dir_fd = self.tmp_fd = None
-        self.tmp_dir = f".cadagent-tmp-{secrets.token_hex(8)}"
+        self.tmp_dir = f".cadagent-tmp-{os.urandom(8).hex()}"
         self.committed = False
 
     def __enter__(self):

@@ -3,10 +3,7 @@ from TechDraw.projectEx (works without a GUI), overall dimensions on each orthog
 a title block; written as SVG, DXF or PDF (the SVG through rsvg-convert). Third-angle layout:
 top above front, right beside front, iso in the remaining corner; a standard scale fits all."""
 
-import datetime
 import os
-import shutil
-import subprocess
 
 import FreeCAD
 
@@ -98,6 +95,8 @@ def build_sheet(shape, views, dimensions, title):
             [(MARGIN, MARGIN), (w - MARGIN, MARGIN), (w - MARGIN, h - MARGIN), (MARGIN, h - MARGIN), (MARGIN, MARGIN)],
         )
     )
+    import datetime
+
     tx0, tx1, ty1 = w - MARGIN - 120, w - MARGIN, MARGIN + TITLE_H
     sheet.frame.append(("frame", [(tx0, MARGIN), (tx0, ty1), (tx1, ty1)]))
     sheet.frame.append(("frame", [(tx0, MARGIN + TITLE_H / 2), (tx1, MARGIN + TITLE_H / 2)]))
@@ -114,6 +113,10 @@ def build_sheet(shape, views, dimensions, title):
 
 
 def _pdf(svg_text, tmp):
+    # Imported here, as datetime below: they cost ~10 ms of every worker start, and few runs draw.
+    import shutil
+    import subprocess
+
     exe = shutil.which("rsvg-convert")
     if not exe:
         raise OpError(

@@ -10,13 +10,20 @@ import math
 
 import FreeCAD
 import Part
-import Sketcher
 
 from .registry import OpError
 from .sketch_corners import corners
 
 V = FreeCAD.Vector
-Con = Sketcher.Constraint
+
+
+def Con(*args):
+    """Sketcher.Constraint, imported on first use: the module costs ~6 ms of every worker start."""
+    import Sketcher
+
+    return Sketcher.Constraint(*args)
+
+
 ROOT = (-1, 1)  # the sketch origin: start point of the horizontal axis
 START, END, MID = 1, 2, 3  # Sketcher point ids (MID = centre of a circle/arc)
 EPS = 1e-9

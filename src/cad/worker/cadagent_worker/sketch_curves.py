@@ -6,9 +6,9 @@ import math
 
 import FreeCAD
 import Part
-import Sketcher
 
 from .registry import OpError
+from .sketch_build import Con
 
 V = FreeCAD.Vector
 
@@ -24,7 +24,7 @@ def ellipse(b, p, what):
     minor = c + V(-ry * math.sin(a), ry * math.cos(a), 0)
     e = Part.Ellipse(major, minor, c) if rx > ry else Part.Circle(c, V(0, 0, 1), rx)
     g = b.add(e)
-    b.con(Sketcher.Constraint("Block", g))
+    b.con(Con("Block", g))
     b.face([e.toShape()], what)
 
 
@@ -52,7 +52,7 @@ def spline(b, p, what):
             code="bad_profile",
         )
     g = b.add(curve)
-    b.con(Sketcher.Constraint("Block", g))
+    b.con(Con("Block", g))
     b.face([curve.toShape()], what)
 
 
@@ -79,6 +79,6 @@ def open_path(b, p, what):
                 raise OpError(f"{w}: no arc through these points ({e})", code="bad_profile")
         else:
             g = Part.LineSegment(cur, end)
-        b.con(Sketcher.Constraint("Block", b.add(g)))
+        b.con(Con("Block", b.add(g)))
         cur = end
     b.open_paths = getattr(b, "open_paths", 0) + 1
