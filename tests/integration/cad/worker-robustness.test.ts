@@ -177,6 +177,20 @@ describe("malformed requests", () => {
   });
 });
 
+describe("the worker's allocator", () => {
+  it.runIf(process.platform === "linux")("asks glibc for transparent huge pages (worker-env.ts)", async () => {
+    const w = new WorkerProcess({ freecadCmd: freecadCmd() });
+    await w.start();
+    try {
+      const environ = readFileSync(`/proc/${w.pid}/environ`, "utf8").split("\0");
+      expect(environ).toContain("GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
+      expect((await w.request("ping", {}, 10_000)).ok).toBe(true);
+    } finally {
+      await w.stop();
+    }
+  });
+});
+
 describe("a lowered priority (batch workers)", () => {
   it.runIf(process.platform === "linux")("the worker runs at the niceness it was given, and works", async () => {
     const w = new WorkerProcess({ freecadCmd: freecadCmd(), niceness: 7 });
