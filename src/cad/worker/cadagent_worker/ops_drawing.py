@@ -113,7 +113,7 @@ def build_sheet(shape, views, dimensions, title):
 
 
 def _pdf(svg_text, tmp):
-    # Imported here, as datetime below: they cost ~10 ms of every worker start, and few runs draw.
+    # Imported here, as datetime in build_sheet: they cost ~10 ms of every worker start, and few runs draw.
     import shutil
     import subprocess
 
