@@ -116,6 +116,10 @@ ${EXPORTS_PY}`;
 const baseEnv = process.env.BENCH_BUILD_CALLER_ENV
   ? { ...process.env }
   : { PATH: process.env.PATH, LANG: process.env.LANG ?? "C.UTF-8" };
+// cadagent's worker runs with glibc's malloc asking for transparent huge pages (worker-env.ts);
+// BENCH_BUILD_BARE_HUGEPAGES=1 gives the bare script the same setting, to see how much of the
+// ratio that is.
+const BARE_EXTRA_ENV = process.env.BENCH_BUILD_BARE_HUGEPAGES ? { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" } : {};
 // cadagent's HOME lasts the whole run, as a user's does: its cache (compiled worker modules) is
 // filled by the warm-up build.
 const cadagentHome = path.join(tmp, "home-cadagent");
@@ -150,7 +154,7 @@ async function timeBare(script, out) {
   writeFileSync(`${file}`, script.replaceAll("__OUT__", out));
   mkdirSync(out, { recursive: true });
   try {
-    return await run(freecad.path, [file], { HOME: home, FREECAD_USER_HOME: home });
+    return await run(freecad.path, [file], { HOME: home, FREECAD_USER_HOME: home, ...BARE_EXTRA_ENV });
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -182,7 +186,7 @@ const started = performance.now();
 const rows = [];
 const f = (x) => x.toFixed(0).padStart(9);
 console.log(
-  `cadagent build vs a bare freecadcmd script, median of ${ROUNDS} alternated runs (FreeCAD at ${freecad.path})`,
+  `cadagent build vs a bare freecadcmd script, median of ${ROUNDS} alternated runs (FreeCAD at ${freecad.path}${process.env.BENCH_BUILD_BARE_HUGEPAGES ? "; the bare script with huge pages too" : ""})`,
 );
 console.log(
   `${"case".padEnd(22)} ${"steps".padStart(5)} ${"cadagent ms".padStart(11)} ${"bare ms".padStart(9)} ${"ratio".padStart(7)}`,
