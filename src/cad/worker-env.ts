@@ -46,9 +46,9 @@ export function workerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
     PYTHONUNBUFFERED: "1",
     // glibc's malloc asks for transparent huge pages on its large chunks (glibc ≥ 2.35; older
     // ones and other libcs ignore it). OCCT allocates a lot as it works; on a small VM where a
-    // first touch costs ~4 ms per MB, this halves the worker's page faults (12.7k → 5.8k for the
-    // bare 50-step plate script) and took 5–9 % off its time (bench/build-vs-freecad.mjs,
-    // 2026-12-02). The kernel's THP "never" setting turns it into a no-op.
+    // first touch costs ~4 ms per MB, this halves FreeCAD's page faults and took 5–9 % off the bare
+    // 50-step plate script (12.7k → 5.8k faults, 4 alternated runs each, 2026-12-02). The
+    // kernel's THP "never" setting turns it into a no-op.
     GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
   });
   return { env, home };
