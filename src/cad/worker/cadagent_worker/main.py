@@ -57,12 +57,7 @@ def run():
             reply = _handle(ctx, line, out)
         except KeyboardInterrupt:
             reply = _interrupted(ctx, None)
-        while True:
-            try:
-                _write(out, reply)
-                break
-            except KeyboardInterrupt:
-                continue
+        _write_whole(out, reply)
     _remove_private_home()
 
 
@@ -144,24 +139,25 @@ def _run_steps(ctx, req_id, args, out):
         reply = {"id": req_id, "step": index, **_call(ctx, step.get("op"), step.get("args") or {})}
         reply["ms"] = round((time.perf_counter() - started) * 1000, 3)
         ran += 1
-        if not _write_step(out, reply) or not reply["ok"]:
+        sent, interrupted = _write_whole(out, reply)
+        # A SIGINT that landed while the line went out stops the batch, as it would have stopped the step.
+        if interrupted:
+            raise KeyboardInterrupt
+        if not sent or not reply["ok"]:
             break
     return {"ran": ran}
 
 
-def _write_step(out, reply):
-    """A SIGINT landing while a step's line is written must not cut the line short; it stops
-    the batch once the line is out, as it would have stopped the step."""
+def _write_whole(out, reply):
+    """Write a reply line even when a SIGINT meant for an op lands meanwhile (the op finished
+    just before it arrived): a line cut short would break the protocol. Returns (whether the
+    reply went out as it was, whether a SIGINT landed)."""
     interrupted = False
     while True:
         try:
-            sent = _write(out, reply)
-            break
+            return _write(out, reply), interrupted
         except KeyboardInterrupt:
             interrupted = True
-    if interrupted:
-        raise KeyboardInterrupt
-    return sent
 
 
 def _interrupted(ctx, req_id):
