@@ -1,5 +1,6 @@
 import {
   CadError,
+  noAnswer,
   STEPS_OP,
   type CadErrorCode,
   type StepReply,
@@ -264,8 +265,10 @@ export class CadClient {
           },
         );
       } catch (e) {
-        const err = asCadError(e);
         const op = steps[outcomes.length]?.op ?? STEPS_OP;
+        // The worker process timed out the whole request: name the op it was in, as a lone call would.
+        const caught = asCadError(e);
+        const err = caught.code === "timeout" ? new CadError("timeout", noAnswer(op, timeoutMs)) : caught;
         if (cutShort(err)) {
           await this.recover(`${op} ${err.code}`);
           return settle(failed(restored(err), 0));

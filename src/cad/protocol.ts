@@ -28,6 +28,11 @@ export type StepReply =
 /** The request that carries several ops; its reply's result is `{ran: n}`. */
 export const STEPS_OP = "run_steps";
 
+/** The timeout message of an op: one wording whether it ran alone or in a `run_steps` batch. */
+export function noAnswer(op: string, timeoutMs: number): string {
+  return `FreeCAD did not answer '${op}' within ${timeoutMs} ms`;
+}
+
 /** First line the worker writes: it is ready, and which ops mutate the document. */
 export interface ReadyMessage {
   id: 0;

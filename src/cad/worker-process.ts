@@ -5,7 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { packageRoot } from "../util/package-root.js";
-import { CadError, type ReadyMessage, type StepReply, type WorkerReply } from "./protocol.js";
+import { CadError, noAnswer, type ReadyMessage, type StepReply, type WorkerReply } from "./protocol.js";
 import { workerEnv } from "./worker-env.js";
 
 export interface WorkerProcessOptions {
@@ -202,8 +202,7 @@ export class WorkerProcess {
         }, this.opts.killGraceMs ?? 2000);
       };
       const onAbort = (): void => interrupt("aborted", "operation aborted");
-      const arm = (): NodeJS.Timeout =>
-        setTimeout(() => interrupt("timeout", `FreeCAD did not answer '${op}' within ${timeoutMs} ms`), timeoutMs);
+      const arm = (): NodeJS.Timeout => setTimeout(() => interrupt("timeout", noAnswer(op, timeoutMs)), timeoutMs);
       this.pending = {
         id,
         resolve: (r) => {
