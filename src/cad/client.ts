@@ -346,9 +346,14 @@ export class CadClient {
     this.journal.length = 0;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stop the worker once the queued calls are done. `now`: kill it rather than let it exit
+   * (its mesh helper dies with it); only for a worker whose results are all written, since
+   * whatever it holds is lost.
+   */
+  async close(opts: { now?: boolean } = {}): Promise<void> {
     await this.queue;
-    await this.worker?.stop();
+    await this.worker?.stop(opts.now ? 0 : undefined);
     this.worker = undefined;
   }
 

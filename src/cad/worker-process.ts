@@ -241,7 +241,11 @@ export class WorkerProcess {
     this.stdin?.write(`${line}\n`);
   }
 
-  /** Close stdin so the worker's loop ends; SIGKILL if it has not exited in time. */
+  /**
+   * Close stdin so the worker's loop ends; SIGKILL if it has not exited in time. `timeoutMs` 0
+   * kills at once: for a worker whose work is all written (the end of a build), where a graceful
+   * exit is ~20 ms of FreeCAD teardown that nobody needs.
+   */
   async stop(timeoutMs = 2000): Promise<void> {
     const child = this.child;
     if (!child || this.exited) {

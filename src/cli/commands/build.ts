@@ -79,9 +79,11 @@ async function startBuild(design: string, flags: BuildFlags): Promise<number> {
         )
       : none;
   };
+  // Killed, not closed: when this runs, everything the build writes is written (report.json
+  // last), so FreeCAD's own ~20 ms of teardown would only delay the exit.
   const stop = async (): Promise<void> => {
     await worker.started;
-    await worker.cad?.close().catch(() => undefined);
+    await worker.cad?.close({ now: true }).catch(() => undefined);
   };
   start(worker.freecad);
   try {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CadClient } from "../../../src/cad/client.js";
 import { CadError, type WorkerReply } from "../../../src/cad/protocol.js";
@@ -189,6 +189,43 @@ describe("the worker's allocator", () => {
       await w.stop();
     }
   });
+});
+
+describe("closing a worker at once (the end of a build)", () => {
+  /** Gone, or a zombie nobody has reaped yet: either way it runs no more. */
+  const gone = (pid: number): boolean => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z") ?? true;
+    } catch {
+      return true;
+    }
+  };
+
+  it.runIf(process.platform === "linux")(
+    "close({ now: true }) kills the worker and its mesh helper and removes its private home",
+    async () => {
+      const cad = new CadClient({ freecadCmd: freecadCmd() });
+      await cad.start();
+      const pid = cad.pid!;
+      const home = readFileSync(`/proc/${pid}/environ`, "utf8")
+        .split("\0")
+        .find((v) => v.startsWith("HOME="))!
+        .slice("HOME=".length);
+      await cad.call("create_box", { name: "b", length: 1, width: 1, height: 1 });
+      const { helper } = await cad.call<{ helper: number }>("prefetch_meshes", { start: true });
+      expect(helper).toBeGreaterThan(0);
+      expect(existsSync(home)).toBe(true);
+      // Queued before the close: it is answered first, as with a graceful close.
+      const last = cad.call("ping");
+      await cad.close({ now: true });
+      expect(await last).toMatchObject({ pong: true });
+      expect(gone(pid)).toBe(true);
+      expect(existsSync(home)).toBe(false);
+      // The helper dies with the worker (PR_SET_PDEATHSIG): allow the kernel a moment to deliver it.
+      for (let i = 0; i < 100 && !gone(helper); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(gone(helper)).toBe(true);
+    },
+  );
 });
 
 describe("a lowered priority (batch workers)", () => {
