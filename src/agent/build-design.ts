@@ -95,8 +95,8 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
   let masses: Record<string, number> = {};
   const material = o.material ?? materialOf(o.record.final);
   let outcome: { status: RunStatus; exitCode: number; error: string | null };
-  // The preview's render thread loads on the idle core while FreeCAD replays.
-  if (o.renderPreview !== null) prewarmRenderThread();
+  // The preview's render thread loads and warms up on the idle core while FreeCAD replays.
+  if (o.renderPreview !== null) prewarmRenderThread({ warmUp: true });
   try {
     replay = await replayDesign({
       record: o.record,

@@ -6,7 +6,7 @@ import type { Tessellation } from "./mesh.js";
 import { encodePng } from "./png.js";
 import type { CallOptions, CadClient } from "../client.js";
 import { DEFAULT_HEIGHT, DEFAULT_WIDTH, drawView, sceneOf, tessellate, type RenderRequest } from "./render-parts.js";
-import type { DrawReply } from "./render-thread.js";
+import type { DrawReply, RenderThreadData } from "./render-thread.js";
 
 /**
  * Draw a view on a worker thread: `build` renders preview.png while the main thread sends the
@@ -23,13 +23,14 @@ let broken = false;
 let nextId = 1;
 const pending = new Map<number, { resolve: (png: Buffer) => void; reject: (e: Error) => void }>();
 
-function renderThread(): Worker | undefined {
+function renderThread(warmUp = false): Worker | undefined {
   if (thread || broken) return thread;
   if (!existsSync(fileURLToPath(THREAD_FILE))) {
     broken = true;
     return undefined;
   }
-  const w = new Worker(THREAD_FILE);
+  const data: RenderThreadData = { warmUp };
+  const w = new Worker(THREAD_FILE, { workerData: data });
   w.on("message", (m: DrawReply) => {
     const p = pending.get(m.id);
     if (!p) return;
@@ -55,10 +56,12 @@ function renderThread(): Worker | undefined {
 
 /**
  * Start the thread now (loading its modules takes ~20 ms of an idle core), e.g. while FreeCAD
- * replays. True when views will be drawn on it, false when on the caller's thread.
+ * replays. `warmUp` also warms the renderer up (warm-up.ts, ~100 ms of CPU that makes the first
+ * view ~100 ms faster): only worth it when that view is far off. True when views will be drawn on
+ * the thread, false when on the caller's thread.
  */
-export function prewarmRenderThread(): boolean {
-  return renderThread() !== undefined;
+export function prewarmRenderThread(opts: { warmUp?: boolean } = {}): boolean {
+  return renderThread(opts.warmUp === true) !== undefined;
 }
 
 /** The PNG of one view of a tessellation, drawn off the main thread when possible. */

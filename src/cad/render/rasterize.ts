@@ -76,6 +76,20 @@ export class FrameBuffers {
     this.parts = new Uint16Array(pixels);
     this.mark = new Uint8Array(pixels);
   }
+
+  /**
+   * Make room for `pixels` pixels and write every page now. Fresh arrays are zero pages the
+   * kernel maps on first write: prefaulting them while a core is idle (FreeCAD replaying) takes
+   * that cost off the first render.
+   */
+  prefault(pixels: number): void {
+    this.ensure(pixels);
+    this.color.fill(255);
+    this.depth.fill(-Infinity);
+    // Writing zeros over zero pages still faults them in: what counts is the write.
+    this.parts.fill(0);
+    this.mark.fill(0);
+  }
 }
 
 export const BACKGROUND: Rgb = [255, 255, 255];

@@ -38,6 +38,16 @@ const SUPERSAMPLE_MAX_PIXELS = 1600 * 1200;
 /** Shared scratch: drawView is synchronous, so no two renders can interleave on it. */
 const scratch = new FrameBuffers();
 
+/** Prefault the scratch memory for a view of this size (see FrameBuffers.prefault). */
+export function prefaultScratch(width = DEFAULT_WIDTH, height = DEFAULT_HEIGHT): void {
+  const ss = supersampleFor(width, height);
+  scratch.prefault(width * height * ss * ss);
+}
+
+function supersampleFor(width: number, height: number): number {
+  return width * height <= SUPERSAMPLE_MAX_PIXELS ? 2 : 1;
+}
+
 export interface RenderRequest {
   view?: ViewName;
   /** Object names; every visible part when omitted. */
@@ -135,7 +145,7 @@ export function drawView(
   const annotate = opts.annotate ?? true;
   const extent = sceneExtent(scene, view);
   const basis = viewBasis(view);
-  const supersample = width * height <= SUPERSAMPLE_MAX_PIXELS ? 2 : 1;
+  const supersample = supersampleFor(width, height);
   const frameWith = (insets: Insets): Frame => {
     const scale = opts.scale ?? fitScaleInside(extent, width, height, insets);
     return rasterize(scene.meshes, cameraFor(view, extent, width, height, scale, insets), {

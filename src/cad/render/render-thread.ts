@@ -3,15 +3,17 @@
  * synchronous rasterizing does not hold up the main thread, which meanwhile keeps FreeCAD busy
  * with the STEP and FCStd exports (off-thread.ts).
  *
- * No warm-up drawing at start: a cold rasterizer draws its first view ~70 ms slower, but warming
- * it took ~290 ms of CPU while FreeCAD replays, and on a two-core machine that slowed the replay
- * more than it saved (bench/build-vs-freecad.mjs, measured 2026-12-02).
+ * Started well before its first view (a build starts it as FreeCAD begins the replay), it warms
+ * the renderer up first (warm-up.ts): ~100 ms of CPU on the core FreeCAD leaves idle, which took
+ * a build's preview from ~240 to ~120 ms after the mesh arrived and the whole 50-step plate build
+ * 20–30 ms faster (16–20 alternated builds, 4 runs, 2026-12-03).
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import type { ViewName } from "./camera.js";
 import type { Tessellation } from "./mesh.js";
 import { encodePng } from "./png.js";
 import { drawView, sceneOf } from "./render-parts.js";
+import { warmUpRenderer } from "./warm-up.js";
 
 /** One view to draw. Typed arrays arrive as copies (structured clone). */
 export interface DrawRequest {
@@ -23,6 +25,13 @@ export interface DrawRequest {
 }
 
 export type DrawReply = { id: number; png: Uint8Array } | { id: number; error: string };
+
+/** What the thread is started with (off-thread.ts). */
+export interface RenderThreadData {
+  warmUp: boolean;
+}
+
+if ((workerData as RenderThreadData | null)?.warmUp) warmUpRenderer();
 
 parentPort?.on("message", (m: DrawRequest) => {
   let reply: DrawReply;

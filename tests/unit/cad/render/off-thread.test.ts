@@ -41,16 +41,20 @@ function box(): Tessellation {
 }
 
 describe("render thread", () => {
-  it("draws on a thread in the compiled CLI, the same PNG as on the calling thread", async () => {
+  it("draws on a thread in the compiled CLI, warmed up as a build starts it, the same PNG as on the calling thread", async () => {
     const compiled = path.join(path.dirname(inject("cliMain")), "..", "cad", "render", "off-thread.js");
     const offThread = (await import(pathToFileURL(compiled).href)) as OffThread;
-    expect(offThread.prewarmRenderThread()).toBe(true);
-    const [onThread, twice] = await Promise.all([
+    // As build-design starts it: the warm-up (a synthetic part, prefaulted 1600×1200 scratch)
+    // must leave nothing behind in the views drawn after it, at the default size or another.
+    expect(offThread.prewarmRenderThread({ warmUp: true })).toBe(true);
+    const [onThread, twice, preview] = await Promise.all([
       offThread.drawPng(box(), "iso", 320, 240),
       offThread.drawPng(box(), "front", 320, 240),
+      offThread.drawPng(box(), "iso", 800, 600),
     ]);
     expect(onThread.equals(encodePng({ ...drawView(sceneOf(box()), "iso", 320, 240), channels: 3 }))).toBe(true);
     expect(twice.equals(encodePng({ ...drawView(sceneOf(box()), "front", 320, 240), channels: 3 }))).toBe(true);
+    expect(preview.equals(encodePng({ ...drawView(sceneOf(box()), "iso", 800, 600), channels: 3 }))).toBe(true);
   });
 
   it("draws on the calling thread where no compiled thread entry exists (the TypeScript sources)", async () => {
