@@ -5,8 +5,9 @@
  *
  * Started well before its first view (a build starts it as FreeCAD begins the replay), it warms
  * the renderer up first (warm-up.ts): ~100 ms of CPU on the core FreeCAD leaves idle, which took
- * a build's preview from ~240 to ~120 ms after the mesh arrived and the whole 50-step plate build
- * 20–30 ms faster (16–20 alternated builds, 4 runs, 2026-12-03).
+ * a build's preview from ~240 to ~120 ms after the mesh arrived. The whole 50-step plate build got
+ * 10–46 ms faster on average (means of 4 A/B runs of 16–20 alternated builds, 2026-12-03; one
+ * run's median was 24 ms slower): the warm-up also slows the replay by ~20–50 ms.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { ViewName } from "./camera.js";
