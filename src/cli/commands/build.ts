@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { CadClient } from "../../cad/client.js";
 import { findFreecad, type FreecadCommand } from "../../cad/find-freecad.js";
 import { DEFAULT_FORMATS } from "../../util/export-formats.js";
+import { yieldToFreecad } from "../yield-to-freecad.js";
 import type { BuildFlags } from "./build-run.js";
 
 /** Registers `cadagent build <design.cad.json>`: replay a design record without an LLM. */
@@ -99,6 +100,10 @@ async function startBuild(design: string, flags: BuildFlags): Promise<number> {
       await stop();
       start(configured);
     }
+    // The worker that builds is spawned: from here on FreeCAD is the critical path, and the
+    // rest of this process (the record check, the preview's render thread) takes what it leaves.
+    // A worker restarted after a crash inherits the lower priority (no worse than equal).
+    yieldToFreecad();
     const { runBuild } = await import("./build-run.js");
     return await runBuild(design, flags, config, worker);
   } finally {
