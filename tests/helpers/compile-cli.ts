@@ -6,7 +6,7 @@ import path from "node:path";
 const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 
 /**
- * Compile the CLI into `<tmp>/pkg/dist`, with sources, package.json, node_modules, providers,
+ * Compile and bundle the CLI into `<tmp>/pkg/dist`, with sources, package.json, node_modules, providers,
  * prompts and examples symlinked beside it, so the build never touches the repository's dist/.
  */
 export function compileCli(prefix: string): { tmp: string; main: string } {
@@ -27,5 +27,9 @@ export function compileCli(prefix: string): { tmp: string; main: string } {
     if (!existsSync(main))
       throw new Error(`tsc failed:\n${(e as { stdout?: Buffer }).stdout?.toString() ?? ""}`, { cause: e });
   }
+  // As `npm run build` does: the CLI the tests run is the bundle that ships (scripts/bundle-cli.mjs).
+  execFileSync(process.execPath, [path.join(repoRoot, "scripts", "bundle-cli.mjs"), path.join(root, "dist")], {
+    stdio: "pipe",
+  });
   return { tmp, main };
 }
