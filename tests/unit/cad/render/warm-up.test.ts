@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encodePng } from "../../../../src/cad/render/png.js";
 import { drawView, sceneOf } from "../../../../src/cad/render/render-parts.js";
 import { warmUpRenderer, warmUpTessellation } from "../../../../src/cad/render/warm-up.js";
 
@@ -32,12 +33,14 @@ describe("renderer warm-up", () => {
     expect(part.faces.length).toBe(part.triangles.length / 3);
   });
 
-  it("leaves no trace: a view drawn after warming up is byte for byte the view drawn before", () => {
+  it("leaves no trace: a view drawn and encoded after warming up is byte for byte the one before", () => {
     const scene = sceneOf(warmUpTessellation(24));
     const before = drawView(scene, "front", 200, 150).data.slice();
+    const pngBefore = encodePng({ width: 200, height: 150, channels: 3, data: before });
     warmUpRenderer();
     const after = drawView(scene, "front", 200, 150).data;
     expect(Buffer.from(after).equals(Buffer.from(before))).toBe(true);
+    expect(encodePng({ width: 200, height: 150, channels: 3, data: after }).equals(pngBefore)).toBe(true);
     // The part was drawn at all: some pixels are not background.
     expect(before.some((b) => b !== 255)).toBe(true);
   });
