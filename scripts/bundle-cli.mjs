@@ -1,8 +1,9 @@
 // Bundles the CLI after tsc: dist/cli/main.js (the `cadagent` bin) and the preview's render
 // thread become esbuild bundles of the sources, split at every dynamic import() so each command
-// still loads only its own code. Node then reads a few files instead of ~90 modules and commander
-// as ESM instead of through the CommonJS loader: FreeCAD is spawned ~15 ms sooner and a build
-// got ~30 ms faster (10 alternated builds of the 50-step plate, 2026-12-03).
+// still loads only its own code. Node then reads a few chunks instead of each of cadagent's own
+// modules, and commander as ESM instead of through the CommonJS loader: FreeCAD is spawned ~15 ms
+// sooner and a build got 30–45 ms faster (A/B runs of 10 alternated builds of the 50-step plate,
+// 2026-12-03).
 //
 // The npm packages other than commander stay external, so they load as installed and zod has
 // one instance shared with the MCP SDK. The rest of tsc's dist/ stays: tests import it, and it
