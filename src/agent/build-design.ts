@@ -105,6 +105,7 @@ export async function buildDesign(o: BuildDesignOptions): Promise<RunReport> {
       onEvent: emit,
       ...(o.fastReplay === false ? { fast: false } : {}),
       prefetchMeshes: o.renderPreview !== null || o.formats.some((f) => MESH_FORMATS.has(f)),
+      prefetchStep: o.formats.includes("step"),
     });
     const parts = replay.parts.map(partSummary);
     outcome = runOutcome(parts, replay.failure ? describeFailure(replay.failure) : null, {

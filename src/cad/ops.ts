@@ -46,16 +46,25 @@ export async function setValidityChecks(cad: CadClient, on: boolean, opts: CallO
 /**
  * The worker's mesh helper (worker mesh_helper.py): `start` forks it while steps run; `names`
  * (default: every visible part) hands it those parts to mesh on the other core while the
- * worker checks and exports them, so the STL, 3MF and preview find their mesh made. It only
- * ever saves time: a failure other than FreeCAD going away is ignored, and the worker meshes
- * in-process as it would without it.
+ * worker checks and exports them, so the STL, 3MF and preview find their mesh made. `step`
+ * has it write their STEP too, which an export of exactly those parts then takes; `mesh:
+ * false` hands them over for that alone. It only ever saves time: a failure other than
+ * FreeCAD going away is ignored, and the worker meshes and exports in-process as it would
+ * without it.
  */
 export async function prefetchMeshes(
   cad: CadClient,
-  what: { start: true } | { names: readonly string[] | undefined },
+  what: { start: true } | { names: readonly string[] | undefined; step?: boolean; mesh?: boolean },
   opts: CallOptions = {},
 ): Promise<void> {
-  const args = "start" in what ? { start: true } : what.names ? { names: [...what.names] } : {};
+  const args =
+    "start" in what
+      ? { start: true }
+      : {
+          ...(what.names ? { names: [...what.names] } : {}),
+          ...(what.step ? { step: true } : {}),
+          ...(what.mesh === false ? { mesh: false } : {}),
+        };
   try {
     await cad.call("prefetch_meshes", args, opts);
   } catch (e) {

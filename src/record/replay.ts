@@ -64,6 +64,11 @@ export interface ReplayOptions {
    * them on the other core while they are checked and exported (cad/ops.ts prefetchMeshes).
    */
   prefetchMeshes?: boolean;
+  /**
+   * The final parts will be exported to STEP: have the mesh helper write it on the other core
+   * while they are checked (cad/ops.ts prefetchMeshes), for the export to take.
+   */
+  prefetchStep?: boolean;
 }
 
 /**
@@ -126,7 +131,8 @@ async function replayOnce(opts: ReplayOptions, fast: boolean): Promise<ReplayRes
   let failure: ReplayFailure | null = null;
   let stepsRun = 0;
   if (fast) await setValidityChecks(ctx.cad, false, call);
-  if (opts.prefetchMeshes) await prefetchMeshes(ctx.cad, { start: true }, call);
+  const prefetch = opts.prefetchMeshes === true || opts.prefetchStep === true;
+  if (prefetch) await prefetchMeshes(ctx.cad, { start: true }, call);
   const ran = (index: number, tool: string, outcome: StepRun): boolean => {
     stepsRun++;
     emit({
@@ -196,7 +202,16 @@ async function replayOnce(opts: ReplayOptions, fast: boolean): Promise<ReplayRes
   let parameters: ReplayResult["parameters"] = {};
   if (!failure) {
     const finalNames = record.final?.parts;
-    if (opts.prefetchMeshes) await prefetchMeshes(ctx.cad, { names: finalNames }, call);
+    if (prefetch)
+      await prefetchMeshes(
+        ctx.cad,
+        {
+          names: finalNames,
+          ...(opts.prefetchStep ? { step: true } : {}),
+          ...(opts.prefetchMeshes ? {} : { mesh: false }),
+        },
+        call,
+      );
     try {
       const reply = await partsHealth(ctx.cad, finalNames, call);
       parts = reply.parts;

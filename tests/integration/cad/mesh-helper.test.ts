@@ -21,6 +21,8 @@ interface Prefetch {
   helper: number | null;
   /** Meshes the worker has taken from the helper so far. */
   taken: number;
+  /** STEP files the worker has taken from it (helper-step.test.ts). */
+  steps: number;
   queued: string[];
 }
 
@@ -69,7 +71,7 @@ describe.skipIf(process.platform === "win32")("the mesh helper", () => {
     const started = await h.cad.call<Prefetch>("prefetch_meshes", { start: true });
     expect(started.helper).toBeGreaterThan(0);
     const queued = await h.cad.call<Prefetch>("prefetch_meshes", { names: ["part"] });
-    expect(queued).toEqual({ helper: started.helper, taken: started.taken, queued: ["part"] });
+    expect(queued).toEqual({ helper: started.helper, taken: started.taken, steps: started.steps, queued: ["part"] });
     // Asking again while it is queued hands nothing new over.
     expect((await h.cad.call<Prefetch>("prefetch_meshes", { names: ["part"] })).queued).toEqual([]);
     const viaHelper = await exportStl("helper.stl");

@@ -1,4 +1,4 @@
-"""A forked helper that meshes the delivered parts on the second core.
+"""A forked helper that meshes the delivered parts, and writes their STEP, on the second core.
 
 The end of a build is serial in one FreeCAD: the validity check, the STEP, the FCStd, and the
 tessellation that STL, 3MF and the preview share (a third of the build's tail, plus ~80 ms to
@@ -8,6 +8,13 @@ MeshPart while the steps run) and hands it the parts' shapes (`prefetch`: an exa
 each, ~3 ms). The helper meshes them with the very code the worker would use (tessellation.py)
 while the worker checks and exports; `take(obj)` then hands the mesh to the shared tessellation
 cache, bit for bit the mesh the worker would have made.
+
+The helper also writes the STEP when asked (`prefetch(..., step=objs)`): `Import.export` of a
+Part::Feature holding the same shape under the same Name and Label, in a document of the same
+name, writes the worker's own DATA section (only the header's timestamp differs; checked on
+FreeCAD 0.20 and 1.0 by tests/integration/cad/mesh-helper.test.ts). That takes ~100 ms (half of
+it importing Import, done here while the steps run) off the worker's serial tail. `take_step`
+hands the file over only while every object still holds the shape handed off.
 
 Fork, not a second FreeCAD: the child is born with FreeCAD and Part loaded, and the worker is
 single-threaded, so forking it is safe. Where there is no fork (Windows), or whenever the helper
@@ -19,11 +26,13 @@ import os
 import signal
 import sys
 
-_state = {"pid": None, "jobs": None, "results": None, "dir": None, "next": 0, "taken": 0}
+_state = {"pid": None, "jobs": None, "results": None, "dir": None, "next": 0, "taken": 0, "steps": 0}
 # Object name -> (the shape handed off, job id) until its mesh is taken or the shape changes.
 _pending = {}
 # Object name -> the helper's answer for its pending job, once read.
 _ready = {}
+# The one STEP job awaited: {"job", "names", "labels", "shapes", "answer"}; answer None until read.
+_step = {}
 
 
 def available():
@@ -71,6 +80,7 @@ def stop():
     pid = _state["pid"]
     _pending.clear()
     _ready.clear()
+    _step.clear()
     if pid is None:
         return
     for f in (_state["jobs"], _state["results"]):
@@ -87,16 +97,27 @@ def stop():
 
 
 def status():
-    """The helper's pid (None when not running) and how many meshes the worker took from it."""
-    return {"helper": _state["pid"], "taken": _state["taken"]}
+    """The helper's pid (None when not running), and how many meshes and STEP files the worker
+    took from it."""
+    return {"helper": _state["pid"], "taken": _state["taken"], "steps": _state["steps"]}
 
 
-def prefetch(objs):
-    """Hand each object's shape to the helper; returns the names handed off."""
-    if not objs or not start():
+def step_exportable(objs):
+    """Objects whose STEP the helper can write as the worker would: shape features, not
+    containers or links (Import.export walks those into an assembly of their children)."""
+    return bool(objs) and all(
+        o.isDerivedFrom("Part::Feature") and not o.getSubObjects() and o.getLinkedObject(False) == o for o in objs
+    )
+
+
+def prefetch(objs, step=()):
+    """Hand each of `objs` to the helper to mesh and, when `step` names objects, have it write
+    their STEP (in that order, as one file). Returns the names handed off to mesh."""
+    step = list(step) if step_exportable(list(step)) else []
+    if (not objs and not step) or not start():
         return []
     job = _state["next"] = _state["next"] + 1
-    parts = []
+    parts, briefs = [], {}
     for o in objs:
         shape = o.Shape
         if shape.isNull() or not shape.Faces:
@@ -104,21 +125,40 @@ def prefetch(objs):
         queued = _pending.get(o.Name)
         if queued is not None and queued[0].isEqual(shape):
             continue
-        path = os.path.join(_state["dir"], f"{job}-{len(parts)}.brep")
-        # Binary BREP round-trips every double exactly (text BREP does not), so the helper
-        # meshes the very same geometry.
-        shape.exportBinary(path)
-        parts.append({"name": o.Name, "brep": path, "mesh": path[:-5] + ".bms"})
+        parts.append(_brief(o, shape, job, len(parts), briefs, mesh=True))
         _pending[o.Name] = (shape, job)
         _ready.pop(o.Name, None)
+    job_step = None
+    if step:
+        shapes = [o.Shape for o in step]
+        for o, shape in zip(step, shapes):
+            if o.Name not in briefs:
+                parts.append(_brief(o, shape, job, len(parts), briefs, mesh=False))
+        names, labels = [o.Name for o in step], [o.Label for o in step]
+        job_step = {"doc": step[0].Document.Name, "names": names, "labels": labels}
+        job_step["file"] = os.path.join(_state["dir"], f"{job}.step")
+        _step.clear()
+        _step.update(job=job, names=names, labels=labels, shapes=shapes, answer=None)
     if not parts:
         return []
     try:
-        _state["jobs"].write(json.dumps({"job": job, "parts": parts}) + "\n")
+        _state["jobs"].write(json.dumps({"job": job, "parts": parts, "step": job_step}) + "\n")
     except OSError:
         stop()
         return []
-    return [p["name"] for p in parts]
+    return [p["name"] for p in parts if "mesh" in p]
+
+
+def _brief(obj, shape, job, index, briefs, mesh):
+    path = os.path.join(_state["dir"], f"{job}-{index}.brep")
+    # Binary BREP round-trips every double exactly (text BREP does not), so the helper
+    # meshes and exports the very same geometry.
+    shape.exportBinary(path)
+    briefs[obj.Name] = path
+    part = {"name": obj.Name, "brep": path}
+    if mesh:
+        part["mesh"] = path[:-5] + ".bms"
+    return part
 
 
 def take(obj):
@@ -148,8 +188,32 @@ def take(obj):
     return mesh, part["tol"]
 
 
+def take_step(objs):
+    """The STEP file the helper wrote for exactly `objs` (same order, names, labels and shapes as
+    handed off), or None: export in-process. The caller moves or removes the file."""
+    if _step.get("shapes") is None:
+        return None
+    same = (
+        [o.Name for o in objs] == _step["names"]
+        and [o.Label for o in objs] == _step["labels"]
+        and all(o.Shape.isEqual(s) for o, s in zip(objs, _step["shapes"]))
+    )
+    if not same:
+        _step["shapes"] = None  # its answer is dropped when it comes
+        return None
+    while _step.get("answer") is None:
+        if not _read_answer():
+            return None
+    answer = _step["answer"]
+    _step.clear()
+    if "error" in answer:
+        return None
+    _state["steps"] += 1
+    return answer["file"]
+
+
 def _read_answer():
-    """Read one job's answer; False when the helper is gone (then everything is meshed in-process)."""
+    """Read one answer; False when the helper is gone (then everything is done in-process)."""
     try:
         line = _state["results"].readline()
     except (OSError, ValueError, AttributeError):
@@ -158,16 +222,26 @@ def _read_answer():
         stop()
         return False
     answer = json.loads(line)
+    if "step" in answer:
+        if _step.get("job") == answer["job"] and _step["shapes"] is not None:
+            _step["answer"] = answer["step"]
+        elif "file" in answer["step"]:
+            _unlink(answer["step"]["file"])  # a STEP nobody waits for any more
+        return True
     for part in answer["parts"]:
         queued = _pending.get(part["name"])
         if queued is not None and queued[1] == answer["job"]:
             _ready[part["name"]] = part
         elif "mesh" in part and "error" not in part:
-            try:
-                os.unlink(part["mesh"])  # a mesh nobody waits for any more
-            except OSError:
-                pass
+            _unlink(part["mesh"])  # a mesh nobody waits for any more
     return True
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _child(jobs_fd, results_fd, parent):
@@ -176,16 +250,20 @@ def _child(jobs_fd, results_fd, parent):
 
     import Part
     import MeshPart  # noqa: F401  (imported now, while the worker replays)
+    import Import  # noqa: F401  (likewise: ~50 ms of the STEP export)
 
     out = os.fdopen(results_fd, "w", buffering=1)
     for line in os.fdopen(jobs_fd, "r"):
         req = json.loads(line)
-        parts = []
+        parts, shapes = [], {}
         for p in req["parts"]:
             try:
                 shape = Part.Shape()
                 shape.importBinary(p["brep"])
                 os.unlink(p["brep"])
+                shapes[p["name"]] = shape
+                if "mesh" not in p:
+                    continue
                 # A shape fresh from a file carries no triangulation, so it needs no copy.
                 mesh, tol = mesh_shape(shape, fresh=True)
                 mesh.write(p["mesh"])
@@ -193,7 +271,41 @@ def _child(jobs_fd, results_fd, parent):
                 parts.append({"name": p["name"], "mesh": p["mesh"], "tol": tol, "segments": segs})
             except Exception as e:  # noqa: BLE001 - the worker meshes in-process instead
                 parts.append({"name": p["name"], "error": f"{type(e).__name__}: {e}"})
+        # The meshes first: the preview asks for them before the STEP is due.
         out.write(json.dumps({"job": req["job"], "parts": parts}) + "\n")
+        if req.get("step"):
+            out.write(json.dumps({"job": req["job"], "step": _write_step(req["step"], shapes)}) + "\n")
+
+
+def _write_step(job, shapes):
+    """The STEP of `job`'s objects as the worker would write it: the same shapes, names and
+    labels, in a document of the worker's document's name (Import.export names a multi-part
+    file's assembly after the document)."""
+    import FreeCAD
+    import Import
+
+    try:
+        if job["doc"] in FreeCAD.listDocuments():
+            FreeCAD.closeDocument(job["doc"])  # the fork's copy of the worker's document
+        doc = FreeCAD.newDocument(job["doc"])
+        try:
+            objs = []
+            for name, label in zip(job["names"], job["labels"]):
+                obj = doc.addObject("Part::Feature", name)
+                obj.Shape = shapes[name]
+                obj.Label = label
+                if obj.Name != name or obj.Label != label:
+                    raise RuntimeError(f"could not recreate {name!r} as {label!r}")
+                objs.append(obj)
+            Import.export(objs, job["file"])
+        finally:
+            FreeCAD.closeDocument(doc.Name)
+        if not os.path.getsize(job["file"]):
+            raise RuntimeError("Import.export wrote nothing")
+        return {"file": job["file"]}
+    except Exception as e:  # noqa: BLE001 - the worker exports in-process instead
+        _unlink(job["file"])
+        return {"error": f"{type(e).__name__}: {e}"}
 
 
 def _detach(keep, parent):

@@ -149,7 +149,8 @@ def tessellate(ctx, args):
 def prefetch_meshes(ctx, args):
     """`{start: true}`: start the mesh helper (mesh_helper.py) while steps run; `{names?}`: hand
     it those parts (every visible part when omitted) to mesh while the worker checks and
-    exports them. Only ever saves time."""
+    exports them; `step: true`: have it write their STEP too (for an export of exactly these
+    parts, in this order); `mesh: false`: only that. Only ever saves time."""
     if args.get("start"):
         mesh_helper.start()
         return {**mesh_helper.status(), "queued": []}
@@ -157,6 +158,10 @@ def prefetch_meshes(ctx, args):
     names = args["names"] if "names" in args else ctx.part_names()
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise OpError("names must be a list of object names", code="bad_argument")
+    for flag in ("step", "mesh"):
+        if not isinstance(args.get(flag, False), bool):
+            raise OpError(f"{flag} must be true or false", code="bad_argument")
     objs = [ctx.get(n) for n in names]
-    queued = mesh_helper.prefetch([o for o in objs if not is_cached(o)])
+    to_mesh = [o for o in objs if not is_cached(o)] if args.get("mesh", True) else []
+    queued = mesh_helper.prefetch(to_mesh, step=objs if args.get("step") else ())
     return {**mesh_helper.status(), "queued": queued}
