@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CadHarness, startCad } from "../../helpers/cad.js";
@@ -98,6 +98,28 @@ describe.skipIf(process.platform === "win32")("the mesh helper's STEP", () => {
     await exportStep("after-kill.step", ["part"]);
     expect((await status({ start: true })).steps).toBe(steps);
     expect(stepText("after-kill.step")).toBe(stepText("reference.step"));
+  });
+
+  it("a helper's file gone before the export is not missed: the worker writes the STEP itself", async () => {
+    await buildParts();
+    await exportStep("reference-2.step", ["part"]);
+    await buildParts();
+    const { helper } = await status({ names: ["part"], step: true, mesh: false });
+    // The helper writes into the worker's private TMPDIR, which its environment names.
+    const env = readFileSync(`/proc/${helper}/environ`, "utf8").split("\0");
+    const tmp = env.find((e) => e.startsWith("TMPDIR="))!.slice("TMPDIR=".length);
+    let file: string | undefined;
+    for (let i = 0; i < 200 && !file; i++) {
+      file = readdirSync(tmp)
+        .filter((d) => d.startsWith("meshes-"))
+        .flatMap((d) => readdirSync(path.join(tmp, d)).map((f) => path.join(tmp, d, f)))
+        .find((f) => f.endsWith(".step"));
+      if (!file) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(file).toBeDefined();
+    rmSync(file!);
+    await exportStep("after-loss.step", ["part"]);
+    expect(stepText("after-loss.step")).toBe(stepText("reference-2.step"));
   });
 
   it("rejects a step or mesh flag that is not a boolean", async () => {

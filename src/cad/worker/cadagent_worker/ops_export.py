@@ -97,11 +97,8 @@ def _write(ctx, fmt, objs, tmp, view):
 
     extra = {}
     made = mesh_helper.take_step(objs) if fmt == "step" else None
-    if made:
-        # Written by the mesh helper from these very shapes while the worker checked them.
-        with open(made, "rb") as src, open(tmp, "wb") as dst:
-            dst.write(src.read())
-        os.unlink(made)
+    if made and _copy_in(made, tmp):
+        pass  # written by the mesh helper from these very shapes while the worker checked them
     elif fmt in ("step", "iges"):
         import Import
 
@@ -130,6 +127,22 @@ def _write(ctx, fmt, objs, tmp, view):
 
         extra["triangles"] = write_3mf([(o.Name, o) for o in objs], tmp)
     return extra
+
+
+def _copy_in(made, tmp):
+    """Copy the helper's file into the confined temp file; False (export in-process) if it
+    cannot be read or written."""
+    try:
+        with open(made, "rb") as src, open(tmp, "wb") as dst:
+            dst.write(src.read())
+        return True
+    except OSError:
+        return False
+    finally:
+        try:
+            os.unlink(made)
+        except OSError:
+            pass
 
 
 @op("export", mutating=False)
