@@ -27,10 +27,27 @@ export interface Tessellation {
 }
 
 function numbers(v: unknown, what: string): number[] {
-  if (!Array.isArray(v) || !v.every((x): x is number => typeof x === "number")) {
-    throw new Error(`tessellate: ${what} is not a list of numbers`);
-  }
-  return v;
+  const list: readonly unknown[] | null = Array.isArray(v) ? v : null;
+  // A plain loop, not every(): this runs cold, once per preview, over every edge point.
+  let ok = list !== null;
+  for (let i = 0; ok && list && i < list.length; i++) ok = typeof list[i] === "number";
+  if (!ok) throw new Error(`tessellate: ${what} is not a list of numbers`);
+  return list as number[];
+}
+
+/**
+ * A packed array: base64 of little-endian 32-bit words, as the worker sends vertices, triangles
+ * and faces (worker ops_render.py), ~10× cheaper to write and parse than JSON numbers.
+ */
+function packed<T extends Float32Array | Uint32Array>(v: unknown, what: string, make: (buffer: ArrayBuffer) => T): T {
+  if (typeof v !== "string") throw new Error(`tessellate: ${what} is not a packed array`);
+  const bytes = Buffer.from(v, "base64");
+  if (bytes.length % 4 !== 0) throw new Error(`tessellate: ${what} is not a whole number of 32-bit words`);
+  // A copy into a fresh buffer: aligned for the typed array, and little-endian as sent (every
+  // platform Node runs on is little-endian).
+  const words = new ArrayBuffer(bytes.length);
+  new Uint8Array(words).set(bytes);
+  return make(words);
 }
 
 function vec3(v: unknown, what: string): [number, number, number] {
@@ -55,15 +72,17 @@ export function parseTessellation(result: Record<string, unknown>): Tessellation
   const parts = objects.map((o: unknown, k): PartMesh => {
     const obj = record(o, `objects[${k}]`);
     const name = typeof obj.name === "string" ? obj.name : `object${k}`;
-    const positions = Float32Array.from(numbers(obj.vertices, `${name}.vertices`));
-    const triangles = Uint32Array.from(numbers(obj.triangles, `${name}.triangles`));
-    const faces = Uint32Array.from(numbers(obj.faces, `${name}.faces`));
+    const positions = packed(obj.vertices, `${name}.vertices`, (b) => new Float32Array(b));
+    const triangles = packed(obj.triangles, `${name}.triangles`, (b) => new Uint32Array(b));
+    const faces = packed(obj.faces, `${name}.faces`, (b) => new Uint32Array(b));
     const vertexCount = positions.length / 3;
     if (positions.length % 3 !== 0 || triangles.length % 3 !== 0 || faces.length !== triangles.length / 3) {
       throw new Error(`tessellate: ${name} has inconsistent array lengths`);
     }
-    for (const i of triangles)
-      if (i >= vertexCount) throw new Error(`tessellate: ${name} has a triangle index out of range`);
+    let top = 0;
+    for (let i = 0; i < triangles.length; i++) if (triangles[i]! > top) top = triangles[i]!;
+    if (triangles.length && top >= vertexCount)
+      throw new Error(`tessellate: ${name} has a triangle index out of range`);
     const edgeList = obj.edges;
     if (!Array.isArray(edgeList)) throw new Error(`tessellate: ${name}.edges is not a list`);
     const edges = edgeList.map((e: unknown, j) => Float32Array.from(numbers(e, `${name}.edges[${j}]`)));

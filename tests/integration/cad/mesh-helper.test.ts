@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prefetchMeshes } from "../../../src/cad/ops.js";
+import { tessellate } from "../../../src/cad/render/render-parts.js";
 import { type CadHarness, startCad } from "../../helpers/cad.js";
 
 /**
@@ -13,9 +14,10 @@ import { type CadHarness, startCad } from "../../helpers/cad.js";
 
 let h: CadHarness;
 
+/** A raw tessellate reply: vertices, triangles and faces packed (base64), edges as lists. */
 interface Tess {
   tolerance: number;
-  objects: { vertices: number[]; triangles: number[]; faces: number[]; edges: number[][] }[];
+  objects: { vertices: string; triangles: string; faces: string; edges: number[][] }[];
 }
 interface Prefetch {
   helper: number | null;
@@ -91,10 +93,10 @@ describe.skipIf(process.platform === "win32")("the mesh helper", () => {
     const before = await h.cad.call<Prefetch>("prefetch_meshes", { names: ["part"] });
     expect(before.queued).toEqual(["part"]);
     await h.tool("set_parameter", { name: "w", value: 80 });
-    const tess = await h.cad.call<Tess & { bbox: { max: number[] } }>("tessellate", { objects: ["part"] });
+    const tess = await tessellate(h.cad, ["part"]);
     expect(tess.bbox.max[1]).toBeCloseTo(80, 6);
-    const ys = (tess.objects[0]?.vertices ?? []).filter((_, i) => i % 3 === 1);
-    expect(Math.max(...ys)).toBeCloseTo(80, 6);
+    const ys = [...(tess.parts[0]?.positions ?? [])].filter((_, i) => i % 3 === 1);
+    expect(Math.max(...ys)).toBeCloseTo(80, 5);
     // The tolerance follows the new diagonal (0.0005 of it), not the handed-off shape's.
     expect(tess.tolerance).toBeCloseTo(0.0005 * Math.hypot(60, 80, 8), 6);
     expect((await h.cad.call<Prefetch>("prefetch_meshes", { start: true })).taken).toBe(before.taken);

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CadError, type GeometryHealth } from "../../../src/cad/protocol.js";
+import { tessellate } from "../../../src/cad/render/render-parts.js";
 import { type ExportFormat, resolveExportPath } from "../../../src/tools/export.js";
 import { type CadHarness, freecadCmd, near, startCad } from "../../helpers/cad.js";
 
@@ -221,11 +222,9 @@ describe("one tessellation per part, relative to its size", () => {
     const stl = await h.tool("export", { format: "stl", objects: ["puck"], filename: "puck.stl" });
     const diag = Math.hypot(20, 20, 5);
     expect(stl.tolerance).toBeCloseTo(0.0005 * diag, 6);
-    const tess = await h.cad.call<{ tolerance: number; objects: { faces: number[] }[] }>("tessellate", {
-      objects: ["puck"],
-    });
+    const tess = await tessellate(h.cad, ["puck"]);
     expect(tess.tolerance).toBe(stl.tolerance);
-    expect(tess.objects[0]?.faces.length).toBe(stl.triangles);
+    expect(tess.parts[0]?.faces.length).toBe(stl.triangles);
   });
 
   it("a cylinder of radius 1e7 mm exports with a tolerance that grows with it, well under the triangle cap", async () => {
@@ -234,8 +233,8 @@ describe("one tessellation per part, relative to its size", () => {
     // Above 10 m across, the chord is 1e-5 of the diagonal (≈ 283 mm here), not a fixed 0.1 mm.
     expect(stl.tolerance).toBeCloseTo(1e-5 * Math.hypot(2e7, 2e7, 10), 0);
     expect(stl.triangles as number).toBeLessThan(20_000);
-    const tess = await h.cad.call<{ objects: { faces: number[] }[] }>("tessellate", { objects: ["huge"] });
-    expect(tess.objects[0]?.faces.length).toBe(stl.triangles);
+    const tess = await tessellate(h.cad, ["huge"]);
+    expect(tess.parts[0]?.faces.length).toBe(stl.triangles);
     await h.tool("delete_object", { name: "huge" });
   });
 });

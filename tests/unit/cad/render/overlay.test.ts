@@ -43,6 +43,8 @@ describe("annotations", () => {
 });
 
 describe("tessellation replies", () => {
+  // As the worker packs them: base64 of little-endian 32-bit words.
+  const pack = (a: Float32Array | Uint32Array): string => Buffer.from(a.buffer).toString("base64");
   const good = {
     tolerance: 0.1,
     bbox: { min: [0, 0, 0], max: [1, 1, 0] },
@@ -50,9 +52,9 @@ describe("tessellation replies", () => {
       {
         name: "a",
         closed: false,
-        vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0],
-        triangles: [0, 1, 2],
-        faces: [0],
+        vertices: pack(Float32Array.of(0, 0, 0, 1, 0.5, 0, 0, 1, 0)),
+        triangles: pack(Uint32Array.of(0, 1, 2)),
+        faces: pack(Uint32Array.of(0)),
         edges: [[0, 0, 0, 1, 0, 0]],
       },
     ],
@@ -61,7 +63,8 @@ describe("tessellation replies", () => {
   it("become typed arrays", () => {
     const t = parseTessellation(good);
     expect(t.parts[0]?.positions).toBeInstanceOf(Float32Array);
-    expect(t.parts[0]?.triangles.length).toBe(3);
+    expect([...t.parts[0]!.positions]).toEqual([0, 0, 0, 1, 0.5, 0, 0, 1, 0]);
+    expect([...t.parts[0]!.triangles]).toEqual([0, 1, 2]);
     expect(t.parts[0]?.edges[0]?.length).toBe(6);
     expect(t.bbox.max).toEqual([1, 1, 0]);
   });
@@ -71,9 +74,10 @@ describe("tessellation replies", () => {
       ...good,
       objects: [{ ...good.objects[0], ...o }],
     });
-    expect(() => parseTessellation(bad({ triangles: [0, 1, 5] }))).toThrow(/out of range/);
-    expect(() => parseTessellation(bad({ faces: [0, 0] }))).toThrow(/inconsistent/);
-    expect(() => parseTessellation(bad({ vertices: "x" }))).toThrow(/not a list of numbers/);
+    expect(() => parseTessellation(bad({ triangles: pack(Uint32Array.of(0, 1, 5)) }))).toThrow(/out of range/);
+    expect(() => parseTessellation(bad({ faces: pack(Uint32Array.of(0, 0)) }))).toThrow(/inconsistent/);
+    expect(() => parseTessellation(bad({ vertices: [0, 0, 0] }))).toThrow(/not a packed array/);
+    expect(() => parseTessellation(bad({ vertices: "AAAA" }))).toThrow(/32-bit words/);
     expect(() => parseTessellation({ ...good, objects: null })).toThrow(/objects/);
   });
 });
