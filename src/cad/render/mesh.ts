@@ -37,7 +37,7 @@ function numbers(v: unknown, what: string): number[] {
 
 /**
  * A packed array: base64 of little-endian 32-bit words, as the worker sends vertices, triangles
- * and faces (worker ops_render.py), ~10× cheaper to write and parse than JSON numbers.
+ * and faces (worker ops_render.py), several times cheaper to write and parse than JSON numbers.
  */
 function packed<T extends Float32Array | Uint32Array>(v: unknown, what: string, make: (buffer: ArrayBuffer) => T): T {
   if (typeof v !== "string") throw new Error(`tessellate: ${what} is not a packed array`);

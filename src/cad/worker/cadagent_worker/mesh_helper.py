@@ -12,7 +12,7 @@ cache, bit for bit the mesh the worker would have made.
 The helper also writes the STEP when asked (`prefetch(..., step=objs)`): `Import.export` of a
 Part::Feature holding the same shape under the same Name and Label, in a document of the same
 name, writes the worker's own DATA section (only the header's timestamp differs; checked on
-FreeCAD 0.20 and 1.0 by tests/integration/cad/mesh-helper.test.ts). That takes ~100 ms (half of
+FreeCAD 0.20 and 1.0 by tests/integration/cad/helper-step.test.ts). That takes ~100 ms (half of
 it importing Import, done here while the steps run) off the worker's serial tail. `take_step`
 hands the file over only while every object still holds the shape handed off.
 

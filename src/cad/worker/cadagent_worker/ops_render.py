@@ -2,8 +2,9 @@
 
 One mesh per object: shared vertices, triangles, and the B-rep face each triangle came from
 (so Node can smooth normals inside a curved face yet keep creases between faces), packed as
-base64 of 32-bit words, plus the object's feature edges as polylines. Seam edges (where a cylinder's face closes on itself) and
-degenerate edges (sphere poles) are left out: they are not features and would read as cracks.
+base64 of 32-bit words, plus the object's feature edges as polylines. Seam edges (where a
+cylinder's face closes on itself) and degenerate edges (sphere poles) are left out: they are
+not features and would read as cracks.
 """
 
 import base64
@@ -45,8 +46,8 @@ def _quantum(diag):
 
 
 def _packed(typecode, values):
-    """Values as base64 of little-endian 32-bit words, as Node's typed arrays take them: ~10× cheaper
-    to write and to parse than the same numbers as JSON text (render/mesh.ts)."""
+    """Values as base64 of little-endian 32-bit words, as Node's typed arrays take them: several
+    times cheaper to write and to parse than the same numbers as JSON text (render/mesh.ts)."""
     words = array(typecode, values)
     if sys.byteorder != "little":
         words.byteswap()
