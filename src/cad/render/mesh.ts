@@ -27,11 +27,11 @@ export interface Tessellation {
 }
 
 function numbers(v: unknown, what: string): number[] {
-  const list: readonly unknown[] | null = Array.isArray(v) ? v : null;
+  const bad = (): Error => new Error(`tessellate: ${what} is not a list of numbers`);
+  if (!Array.isArray(v)) throw bad();
+  const list: readonly unknown[] = v;
   // A plain loop, not every(): this runs cold, once per preview, over every edge point.
-  let ok = list !== null;
-  for (let i = 0; ok && list && i < list.length; i++) ok = typeof list[i] === "number";
-  if (!ok) throw new Error(`tessellate: ${what} is not a list of numbers`);
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "number") throw bad();
   return list as number[];
 }
 

@@ -14,7 +14,7 @@ Part::Feature holding the same shape under the same Name and Label, in a documen
 name, writes the worker's own DATA section (only the header's timestamp differs; checked on
 FreeCAD 0.20 and 1.0 by tests/integration/cad/helper-step.test.ts). That takes ~100 ms (half of
 it importing Import, done here while the steps run) off the worker's serial tail. `take_step`
-hands the file over only while every object still holds the shape handed off.
+copies the file out only while every object still holds the shape handed off.
 
 Fork, not a second FreeCAD: the child is born with FreeCAD and Part loaded, and the worker is
 single-threaded, so forking it is safe. Where there is no fork (Windows), or whenever the helper
@@ -113,7 +113,9 @@ def step_exportable(objs):
 def prefetch(objs, step=()):
     """Hand each of `objs` to the helper to mesh and, when `step` names objects, have it write
     their STEP (in that order, as one file). Returns the names handed off to mesh."""
-    step = list(step) if step_exportable(list(step)) else []
+    step = list(step)
+    if not step_exportable(step):
+        step = []
     if (not objs and not step) or not start():
         return []
     job = _state["next"] = _state["next"] + 1
@@ -188,11 +190,11 @@ def take(obj):
     return mesh, part["tol"]
 
 
-def take_step(objs):
-    """The STEP file the helper wrote for exactly `objs` (same order, names, labels and shapes as
-    handed off), or None: export in-process. The caller moves or removes the file."""
+def take_step(objs, dest):
+    """Copy the STEP the helper wrote for exactly `objs` (same order, names, labels and shapes as
+    handed off) to `dest`. False (export in-process) when there is none, or it cannot be copied."""
     if _step.get("shapes") is None:
-        return None
+        return False
     same = (
         [o.Name for o in objs] == _step["names"]
         and [o.Label for o in objs] == _step["labels"]
@@ -200,16 +202,23 @@ def take_step(objs):
     )
     if not same:
         _step["shapes"] = None  # its answer is dropped when it comes
-        return None
+        return False
     while _step.get("answer") is None:
         if not _read_answer():
-            return None
+            return False
     answer = _step["answer"]
     _step.clear()
     if "error" in answer:
-        return None
+        return False
+    try:
+        with open(answer["file"], "rb") as src, open(dest, "wb") as dst:
+            dst.write(src.read())
+    except OSError:
+        return False
+    finally:
+        _unlink(answer["file"])
     _state["steps"] += 1
-    return answer["file"]
+    return True
 
 
 def _read_answer():

@@ -96,13 +96,12 @@ def _write(ctx, fmt, objs, tmp, view):
     import Part
 
     extra = {}
-    made = mesh_helper.take_step(objs) if fmt == "step" else None
-    if made and _copy_in(made, tmp):
-        pass  # written by the mesh helper from these very shapes while the worker checked them
-    elif fmt in ("step", "iges"):
-        import Import
+    if fmt in ("step", "iges"):
+        # The mesh helper may have written this very STEP while the worker checked the parts.
+        if not (fmt == "step" and mesh_helper.take_step(objs, tmp)):
+            import Import
 
-        Import.export(objs, tmp)
+            Import.export(objs, tmp)
     elif fmt == "brep":
         shape_of(objs).exportBrep(tmp)
     elif fmt in ("stl", "obj"):
@@ -127,22 +126,6 @@ def _write(ctx, fmt, objs, tmp, view):
 
         extra["triangles"] = write_3mf([(o.Name, o) for o in objs], tmp)
     return extra
-
-
-def _copy_in(made, tmp):
-    """Copy the helper's file into the confined temp file; False (export in-process) if it
-    cannot be read or written."""
-    try:
-        with open(made, "rb") as src, open(tmp, "wb") as dst:
-            dst.write(src.read())
-        return True
-    except OSError:
-        return False
-    finally:
-        try:
-            os.unlink(made)
-        except OSError:
-            pass
 
 
 @op("export", mutating=False)
